@@ -1,0 +1,6 @@
+from django.db import models
+
+
+class Language(models.TextChoices):
+    NL = "nl", "Nederlands"
+    EN = "en", "English"

@@ -1,0 +1,119 @@
+"""All period arithmetic: ISO weeks, working days, months.
+
+Working days are Monday to Friday; public holidays are not modelled (a
+secretary's leave covers them). A week's hours are spread evenly over its five
+working days, so a part of a week counts pro rata by its working days.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+WORKING_DAYS_PER_WEEK = 5
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "IsoWeek":
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def parse(cls, text: str) -> "IsoWeek":
+        """``2026-W05`` to an IsoWeek; ValueError when it is no such week."""
+        try:
+            year_text, week_text = text.upper().split("-W")
+            week = cls(int(year_text), int(week_text))
+            datetime.date.fromisocalendar(week.year, week.week, 1)  # raises for no such week
+        except (ValueError, AttributeError) as exc:
+            raise ValueError(f"{text!r} is not an ISO week such as 2026-W05.") from exc
+        return week
+
+    @property
+    def monday(self) -> datetime.date:
+        return datetime.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+    def next(self) -> "IsoWeek":
+        return IsoWeek.of(self.monday + datetime.timedelta(days=7))
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+def weeks_between(start: datetime.date, end: datetime.date) -> list[IsoWeek]:
+    """Every ISO week touched by the closed range [start, end], in order."""
+    if end < start:
+        return []
+    weeks = []
+    week = IsoWeek.of(start)
+    last = IsoWeek.of(end)
+    while week <= last:
+        weeks.append(week)
+        week = week.next()
+    return weeks
+
+
+def iter_days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += ONE_DAY
+
+
+def working_days(start: datetime.date, end: datetime.date) -> int:
+    """Monday-to-Friday days in the closed range [start, end]."""
+    if end < start:
+        return 0
+    total_days = (end - start).days + 1
+    full_weeks, rest = divmod(total_days, 7)
+    count = full_weeks * WORKING_DAYS_PER_WEEK
+    weekday = start.weekday()
+    for offset in range(rest):
+        if (weekday + offset) % 7 < WORKING_DAYS_PER_WEEK:
+            count += 1
+    return count
+
+
+def overlap(
+    a_start: datetime.date, a_end: datetime.date | None, b_start: datetime.date, b_end: datetime.date | None
+) -> tuple[datetime.date, datetime.date] | None:
+    """The intersection of two closed ranges (``None`` end = open-ended), or None."""
+    start = max(a_start, b_start)
+    ends = [e for e in (a_end, b_end) if e is not None]
+    end = min(ends) if ends else datetime.date.max
+    return (start, end) if start <= end else None
+
+
+def week_fraction(week: IsoWeek, start: datetime.date, end: datetime.date | None) -> Decimal:
+    """The share of ``week``'s working days that lie in [start, end]: 0, 1/5, ..., 1."""
+    span = overlap(week.monday, week.sunday, start, end)
+    if span is None:
+        return Decimal(0)
+    return Decimal(working_days(*span)) / WORKING_DAYS_PER_WEEK
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(year, month, 1)
+    next_first = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first, next_first - ONE_DAY
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2026-10`` to (2026, 10); ValueError otherwise."""
+    try:
+        year_text, month_text = text.split("-")
+        year, month = int(year_text), int(month_text)
+        datetime.date(year, month, 1)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a month such as 2026-10.") from exc
+    return year, month
