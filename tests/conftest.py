@@ -112,3 +112,15 @@ def api(world: World) -> Any:
         return api_client_for(world.user(role))
 
     return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` need real row locks: skip them, saying why, on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...); SQLite has no row locks")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)

@@ -35,3 +35,7 @@ class PrimaryKeyField(serializers.PrimaryKeyRelatedField):
 def request_user(request: Request) -> User:
     """The authenticated user of a request the permission classes have let through."""
     return cast(User, request.user)
+
+
+class NoInputSerializer(InputSerializer):
+    """For actions that take no body: anything sent is refused as an unknown field."""

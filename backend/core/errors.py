@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,19 +13,25 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from backend.core.exceptions import ApplicationError
 
 
-def _flatten(detail: Any) -> Any:
-    """DRF's ErrorDetail tree to plain strings, lists and dicts."""
+def _field_messages(detail: Any, path: str, out: dict[str, list[str]]) -> None:
+    """Nested errors (a list item, a nested object) become dotted paths: ``roles.0``, ``entries.3.hours``."""
     if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
-        return [_flatten(v) for v in detail]
-    return str(detail)
+        for key, value in detail.items():
+            _field_messages(value, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                _field_messages(item, f"{path}.{index}" if path else str(index), out)
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        out.setdefault(path or "non_field_errors", []).extend(str(m) for m in items)
 
 
-def _as_field_dict(detail: Any) -> dict[str, Any]:
-    if isinstance(detail, dict):
-        return _flatten(detail)
-    return {"non_field_errors": _flatten(detail if isinstance(detail, list) else [detail])}
+def _as_field_dict(detail: Any) -> dict[str, list[str]]:
+    """Every field maps to a list of messages, whatever the nesting of DRF's error tree."""
+    out: dict[str, list[str]] = {}
+    _field_messages(detail, "", out)
+    return out
 
 
 def error_body(message: str, *, fields: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -43,7 +50,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -70,5 +77,8 @@ def json_500(request: HttpRequest) -> JsonResponse:
     return JsonResponse(error_body("Server error."), status=500)
 
 
-def json_403_csrf(request: HttpRequest, reason: str = "") -> JsonResponse:
-    return JsonResponse(error_body(f"CSRF check failed: {reason}"), status=403)
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF refusals: the error shape for the API, Django's own page elsewhere (the admin)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(f"CSRF check failed: {reason}"), status=403)
+    return django_csrf_failure(request, reason=reason)

@@ -6,12 +6,16 @@ working days, so a part of a week counts pro rata by its working days.
 """
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 WORKING_DAYS_PER_WEEK = 5
 ONE_DAY = datetime.timedelta(days=1)
+FRIDAY_OFFSET = datetime.timedelta(days=4)
+SUNDAY_OFFSET = datetime.timedelta(days=6)
+FULL_WEEK = Decimal(1)
 
 
 @dataclass(frozen=True, order=True)
@@ -37,7 +41,7 @@ class IsoWeek:
 
     @property
     def monday(self) -> datetime.date:
-        return datetime.date.fromisocalendar(self.year, self.week, 1)
+        return _monday(self.year, self.week)
 
     @property
     def sunday(self) -> datetime.date:
@@ -48,6 +52,11 @@ class IsoWeek:
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.week:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _monday(year: int, week: int) -> datetime.date:
+    return datetime.date.fromisocalendar(year, week, 1)
 
 
 def weeks_between(start: datetime.date, end: datetime.date) -> list[IsoWeek]:
@@ -96,7 +105,10 @@ def overlap(
 
 def week_fraction(week: IsoWeek, start: datetime.date, end: datetime.date | None) -> Decimal:
     """The share of ``week``'s working days that lie in [start, end]: 0, 1/5, ..., 1."""
-    span = overlap(week.monday, week.sunday, start, end)
+    monday = week.monday
+    if start <= monday and (end is None or end >= monday + FRIDAY_OFFSET):
+        return FULL_WEEK
+    span = overlap(monday, monday + SUNDAY_OFFSET, start, end)
     if span is None:
         return Decimal(0)
     return Decimal(working_days(*span)) / WORKING_DAYS_PER_WEEK

@@ -14,8 +14,10 @@ from rest_framework.serializers import BaseSerializer
 
 from backend.accounts.models import User
 from backend.accounts.roles import COST_READERS, STAFF_READERS, Role
-from backend.core.api import request_user
+from backend.accounts.selectors import user_placeable
+from backend.core.api import NoInputSerializer, request_user
 from backend.core.models import AuditEvent
+from backend.core.pagination import Pagination
 from backend.core.periods import IsoWeek
 from secondments.api import filters
 from secondments.api import serializers as s
@@ -174,7 +176,7 @@ class SecretaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         data = self._input(
             s.SecretaryCreateInputSerializer,
             request.data,
-            user_id=User.objects.filter(secretary__isnull=True, is_active=True),
+            user_id=user_placeable(),
             pool_id=pool_list_for(user=self.user),
         )
         secretary = secretary_services.secretary_create(actor=self.user, **data)
@@ -220,7 +222,11 @@ class AvailabilityViewSet(ScopedViewSet):
 
     @extend_schema(parameters=[s.AvailabilityQuerySerializer], responses=s.CandidateSerializer(many=True))
     def list(self, request: Request) -> Response:
-        query = self._input(s.AvailabilityQuerySerializer, request.query_params.dict())
+        params = request.query_params.dict()
+        # The page and its size are the paginator's, not search criteria.
+        for key in (Pagination.page_query_param, Pagination.page_size_query_param):
+            params.pop(str(key), None)
+        query = self._input(s.AvailabilityQuerySerializer, params)
         secretaries = self.get_queryset()
         if "pool_id" in query:
             secretaries = secretaries.filter(pool_id=query["pool_id"])
@@ -356,7 +362,9 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @extend_schema(request=None, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
-        return self._done(placement_services.placement_activate(placement=self.get_object(), actor=self.user))
+        placement = self.get_object()
+        self._input(NoInputSerializer, request.data)
+        return self._done(placement_services.placement_activate(placement=placement, actor=self.user))
 
     @extend_schema(request=s.PlacementEndInputSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])

@@ -32,8 +32,11 @@ CLIENT_FIELDS = [
 
 def vat_number_clean(*, number: str, country: str) -> str:
     """The VAT number in its compact form, valid for ``country`` (NL and other EU states)."""
-    compact = eu_vat.compact(number)
     prefix = "EL" if country == "GR" else country
+    try:
+        compact = eu_vat.compact(number)
+    except stdnum_exceptions.ValidationError as exc:  # no known country prefix
+        raise ValidationError(f"A VAT number of {country} starts with {prefix}.") from exc
     if not compact.startswith(prefix):
         raise ValidationError(f"A VAT number of {country} starts with {prefix}.")
     try:
@@ -61,8 +64,7 @@ def _client_clean(data: dict[str, Any]) -> dict[str, Any]:
 
     if country == "NL" and cleaned.get("postcode"):
         try:
-            cleaned["postcode"] = nl_postcode.validate(cleaned["postcode"])
-            cleaned["postcode"] = f"{cleaned['postcode'][:4]} {cleaned['postcode'][4:]}"
+            cleaned["postcode"] = nl_postcode.validate(cleaned["postcode"])  # already "1234 AB"
         except stdnum_exceptions.ValidationError:
             errors.setdefault("postcode", []).append("A Dutch postcode looks like 1234 AB.")
     if cleaned.get("kvk_number"):

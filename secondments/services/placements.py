@@ -19,7 +19,7 @@ from secondments.models import (
     Secretary,
 )
 from secondments.selectors.capacity import Shortfall, Span, placement_shortfalls
-from secondments.selectors.rates import rate_card_rate_on
+from secondments.selectors.rates import placement_rate_on, rate_card_rate_on
 
 MAX_WEEKS_IN_MESSAGE = 6
 
@@ -86,10 +86,12 @@ def _placement_clean(
         errors["end_date"] = ["A placement cannot end before it starts."]
     if not secretary.active:
         errors["secretary_id"] = ["This secretary is not active."]
-    elif start < secretary.employment_start or (
-        secretary.employment_end is not None and (end is None or end > secretary.employment_end)
-    ):
-        errors["start_date"] = ["The placement must lie within the secretary's employment."]
+    elif start < secretary.employment_start:
+        errors["start_date"] = [f"The secretary's employment starts on {secretary.employment_start}."]
+    elif secretary.employment_end is not None and (end is None or end > secretary.employment_end):
+        errors["end_date"] = [
+            f"The secretary's employment ends on {secretary.employment_end}; end the placement by then."
+        ]
     if not client.active:
         errors["client_id"] = ["This client is not active."]
     if errors:
@@ -121,6 +123,8 @@ def placement_create(
         raise ValidationError({"status": ["A new placement is a draft or active."]})
     _placement_clean(secretary=secretary, client=client, start=start_date, end=end_date, hours=hours_per_week)
     source = PlacementRate.Source.OVERRIDE
+    if hourly_rate is not None and hourly_rate <= 0:
+        raise ValidationError({"hourly_rate": ["The rate must be more than 0."]})
     if hourly_rate is None:
         card = rate_card_rate_on(pool=secretary.pool, client_kind=client.kind, day=start_date)
         if card is None:
@@ -160,9 +164,23 @@ def placement_create(
     return placement
 
 
+def _draft_rate_move(*, placement: Placement, start: datetime.date) -> None:
+    """A draft's first rate moves with its start; a rate-card rate is looked up again for the new date."""
+    if placement.rates.exclude(valid_from=placement.start_date).filter(valid_from__lte=start).exists():
+        raise ValidationError({"start_date": ["Rate changes already lie before the new start date."]})
+    first = placement.rates.get(valid_from=placement.start_date)
+    first.valid_from = start
+    if first.source == PlacementRate.Source.RATE_CARD:
+        card = rate_card_rate_on(pool=placement.secretary.pool, client_kind=placement.client.kind, day=start)
+        if card is None:
+            raise ValidationError({"start_date": [f"No rate card on {start}; give the placement a rate."]})
+        first.hourly_rate = card.hourly_rate
+    first.save(update_fields=["valid_from", "hourly_rate"])
+
+
 def _lock(placement: Placement) -> Placement:
     Secretary.objects.select_for_update().get(pk=placement.secretary_id)
-    return Placement.objects.select_for_update().select_related("secretary", "client").get(pk=placement.pk)
+    return Placement.objects.select_for_update().select_related("secretary__pool", "client").get(pk=placement.pk)
 
 
 @transaction.atomic
@@ -172,7 +190,10 @@ def placement_update(
     """Change hours, dates or notes. Extending or enlarging is checked against capacity."""
     placement = _lock(placement)
     if placement.status in (PlacementStatus.ENDED, PlacementStatus.CANCELLED):
-        raise ApplicationError(f"A placement that is {placement.status} cannot change.")
+        raise ApplicationError(
+            f"A placement that is {placement.status} cannot change.",
+            fields={"status": [f"Is {placement.status}; only draft and active placements change."]},
+        )
     if (
         "start_date" in data
         and data["start_date"] != placement.start_date
@@ -186,9 +207,7 @@ def placement_update(
     hours = data.get("hours_per_week", placement.hours_per_week)
     _placement_clean(secretary=placement.secretary, client=placement.client, start=start, end=end, hours=hours)
     if start != placement.start_date:
-        if placement.rates.exclude(valid_from=placement.start_date).filter(valid_from__lte=start).exists():
-            raise ValidationError({"start_date": ["Rate changes already lie before the new start date."]})
-        placement.rates.filter(valid_from=placement.start_date).update(valid_from=start)
+        _draft_rate_move(placement=placement, start=start)
     changed, fields = model_update(
         instance=placement, fields=["start_date", "end_date", "hours_per_week", "purpose", "notes"], data=data
     )
@@ -203,12 +222,20 @@ def placement_update(
 
 
 def _transition(
-    *, placement: Placement, actor: User, allowed_from: set[str], to: str, action: str, reason: str = "", **changes: Any
+    *,
+    placement: Placement,
+    actor: User,
+    allowed_from: set[str],
+    to: str,
+    verb: str,
+    action: str,
+    reason: str = "",
+    **changes: Any,
 ) -> Placement:
     if placement.status not in allowed_from:
         allowed = " or ".join(sorted(allowed_from))
         raise ApplicationError(
-            f"This placement is {placement.status}; only a {allowed} placement can become {to}.",
+            f"This placement is {placement.status}: only {allowed} placements can be {verb}.",
             fields={"status": [f"Is {placement.status}; needs {allowed}."]},
         )
     before = _snapshot(placement)
@@ -230,6 +257,7 @@ def placement_activate(*, placement: Placement, actor: User) -> Placement:
         actor=actor,
         allowed_from={PlacementStatus.DRAFT},
         to=PlacementStatus.ACTIVE,
+        verb="activated",
         action="placement.activate",
     )
 
@@ -247,6 +275,7 @@ def placement_end(*, placement: Placement, actor: User, end_date: datetime.date)
         actor=actor,
         allowed_from={PlacementStatus.ACTIVE},
         to=PlacementStatus.ENDED,
+        verb="ended",
         action="placement.end",
         end_date=end_date,
     )
@@ -263,6 +292,7 @@ def placement_cancel(*, placement: Placement, actor: User, reason: str) -> Place
         actor=actor,
         allowed_from={PlacementStatus.DRAFT, PlacementStatus.ACTIVE},
         to=PlacementStatus.CANCELLED,
+        verb="cancelled",
         action="placement.cancel",
         reason=reason.strip(),
     )
@@ -275,7 +305,7 @@ def placement_change_rate(
     """A new bill rate from ``valid_from`` on. Earlier rates stay as they were."""
     placement = _lock(placement)
     if placement.status == PlacementStatus.CANCELLED:
-        raise ApplicationError("A cancelled placement has no rate to change.")
+        raise ApplicationError("A cancelled placement has no rate to change.", fields={"status": ["Is cancelled."]})
     errors: dict[str, list[str]] = {}
     if valid_from < placement.start_date:
         errors["valid_from"] = ["A rate change takes effect on or after the placement's start."]
@@ -287,6 +317,7 @@ def placement_change_rate(
         errors["hourly_rate"] = ["The rate must be more than 0."]
     if errors:
         raise ValidationError(errors)
+    before = placement_rate_on(placement=placement, day=valid_from)
     rate = PlacementRate.objects.create(
         placement=placement,
         valid_from=valid_from,
@@ -298,6 +329,7 @@ def placement_change_rate(
         actor=actor,
         action="placement.change_rate",
         obj=placement,
+        before={"valid_from": valid_from, "hourly_rate": before},
         after={"valid_from": valid_from, "hourly_rate": hourly_rate},
         reason=reason,
     )

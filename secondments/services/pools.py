@@ -24,6 +24,8 @@ def pool_create(*, actor: User, name: str, cost_centre: str, managers: list[User
     managers = list(managers or [])
     if actor.is_team_manager and actor not in managers:
         managers.append(actor)
+    if not managers:
+        raise ValidationError({"manager_ids": ["A pool needs at least one team manager."]})
     _managers_clean(managers)
     if Pool.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": ["A pool with this name exists."]})

@@ -102,6 +102,8 @@ def secretary_update(*, secretary: Secretary, actor: User, data: dict[str, Any])
 @transaction.atomic
 def secretary_set_employer_cost(*, secretary: Secretary, actor: User, hourly_employer_cost: Decimal) -> Secretary:
     """Finance sets the hourly employer cost (salary, charges, overhead) used for cost recovery."""
+    if hourly_employer_cost < 0:
+        raise ValidationError({"hourly_employer_cost": ["The employer cost cannot be negative."]})
     secretary = Secretary.objects.select_for_update().get(pk=secretary.pk)
     before = {"hourly_employer_cost": secretary.hourly_employer_cost}
     if secretary.hourly_employer_cost != hourly_employer_cost:

@@ -4,6 +4,8 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, login, logout
 from django.db.models import QuerySet
 from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -23,6 +25,7 @@ from backend.accounts.api.serializers import (
 from backend.accounts.lockout import LOCKOUT_MESSAGE
 from backend.accounts.models import User
 from backend.accounts.roles import ALL_ROLES, STAFF_READERS, Role
+from backend.accounts.selectors import user_list_for
 from backend.accounts.services import user_create, user_login_audit, user_update
 from backend.core.api import request_user
 from backend.core.errors import error_body
@@ -53,8 +56,12 @@ def csrf_view(request: Request) -> Response:
     return Response({"csrf_token": get_token(request._request)})
 
 
+@method_decorator(csrf_protect, name="dispatch")
 class LoginView(APIView):
-    """Session login with e-mail and password (django-axes lockout per account and address)."""
+    """Session login with e-mail and password (django-axes lockout per account and address).
+
+    CSRF is checked here too (login CSRF): fetch ``auth/csrf/`` first and send the token.
+    """
 
     permission_classes = [PublicPermission]
     authentication_classes: list[Any] = []
@@ -120,7 +127,9 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[User]:
-        return User.objects.all()
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return user_list_for(user=request_user(self.request))
 
     @extend_schema(request=UserCreateInputSerializer, responses={201: UserSerializer})
     def create(self, request: Request) -> Response:

@@ -1,0 +1,140 @@
+"""The one error shape (backend/core/errors.py), the health check (backend/core/views.py), the OpenAPI
+schema and documentation, and the admin entrance (backend/urls.py)."""
+
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.db import OperationalError
+from rest_framework.test import APIClient
+
+from backend.accounts.api import views as account_views
+from backend.core import views as core_views
+from tests.conftest import World
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"message": "Not found.", "extra": {"fields": {}}}
+SWAGGER = "/static/drf_spectacular_sidecar/swagger-ui-dist/"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/placements/not-a-route/x/", "/api/v2/", "/nope"])
+def test_an_unknown_url_is_a_json_404(path: str) -> None:
+    response = APIClient().get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == NOT_FOUND
+
+
+def test_an_unknown_object_is_the_same_json_404(world: World, api: Any) -> None:
+    response = api("team_manager").get("/api/v1/placements/999999/")
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+def test_anonymous_is_refused_in_the_error_shape() -> None:
+    response = APIClient().get("/api/v1/placements/")
+    assert response.status_code == 403
+    assert response.json() == {"message": "Authentication credentials were not provided.", "extra": {"fields": {}}}
+
+
+def test_a_wrong_method_is_refused_in_the_error_shape() -> None:
+    response = APIClient().get("/api/v1/auth/login/")
+    assert response.status_code == 405
+    assert response.json() == {"message": 'Method "GET" not allowed.', "extra": {"fields": {}}}
+
+
+def test_an_unknown_field_is_refused_in_the_error_shape() -> None:
+    response = APIClient().post("/api/v1/auth/login/", {"email": "a@example.org", "password": "x", "remember_me": True})
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Validation failed.",
+        "extra": {"fields": {"remember_me": ["Unknown field."]}},
+    }
+
+
+def test_an_unexpected_error_is_a_json_500(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(self: Any, request: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(account_views.MeView, "get", boom)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(world.manager)
+    response = client.get("/api/v1/auth/me/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"message": "Server error.", "extra": {"fields": {}}}
+    assert "boom" not in response.content.decode()
+
+
+def test_healthz_reports_the_database() -> None:
+    response = APIClient().get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Down:
+        def cursor(self) -> Any:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(core_views, "connection", Down())
+    response = APIClient().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "OperationalError"}
+    assert "connection refused" not in response.content.decode()
+
+
+def test_the_schema_is_openapi_3_and_public() -> None:
+    response = APIClient().get("/api/schema/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.startswith("openapi: 3.")
+    for path in ("/api/v1/auth/login/:", "/api/v1/placements/:", "/api/v1/users/{id}/:"):
+        assert f"\n  {path}\n" in text, path
+
+
+def test_the_docs_are_swagger_served_from_our_own_static_files() -> None:
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<title>Secondo API</title>" in html
+    assert f'src="{SWAGGER}swagger-ui-bundle.js"' in html
+    assert f'href="{SWAGGER}swagger-ui.css"' in html
+    assert '"/api/schema/"' in html
+    for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "https://"):
+        assert cdn not in html, cdn
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}") is not None, asset
+
+
+def test_the_admin_redirects_to_its_login() -> None:
+    response = APIClient().get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+    login_page = APIClient().get(response["Location"])
+    assert login_page.status_code == 200
+    assert login_page["Content-Type"].startswith("text/html")
+
+
+def test_the_admin_login_is_locked_out_per_account_and_address() -> None:
+    UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    client = APIClient()
+
+    def admin_login(password: str, ip: str) -> int:
+        body = {"username": "admin@example.org", "password": password, "next": "/admin/"}
+        return client.post("/admin/login/", body, format="multipart", REMOTE_ADDR=ip).status_code
+
+    # A wrong password re-renders the form (200); the fifth failure is the JSON lockout.
+    assert [admin_login("wrong-password", "10.0.0.1") for _ in range(5)] == [200, 200, 200, 200, 429]
+    locked = client.post(
+        "/admin/login/",
+        {"username": "admin@example.org", "password": PASSWORD},
+        format="multipart",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert locked.status_code == 429
+    assert locked.json()["message"].startswith("Too many failed login attempts")
+    assert admin_login(PASSWORD, "10.0.0.2") == 302

@@ -1,0 +1,1839 @@
+"""Bad input on every write endpoint: refused with HTTP 400 in the one error
+shape, and nothing written (every row of every secondments model, every user,
+every audit event, token and many-to-many link is as it was).
+
+Each case names the role allowed to call the endpoint; the valid bodies the
+cases are built from are shown to be accepted, so every refusal is caused by
+the one bad thing in its body.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from rest_framework.authtoken.models import Token
+
+from backend.accounts.models import User
+from backend.core.models import AuditEvent
+from secondments.models import Placement, RateCard
+from tests.conftest import World, api_client_for
+from tests.factories import PASSWORD, ClientFactory, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
+
+REQUIRED = ["This field is required."]
+UNKNOWN = ["Unknown field."]
+DATE_FORMAT = ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]
+NUMBER = ["A valid number is required."]
+BOOLEAN = ["Must be a valid boolean."]
+EMAIL = ["Enter a valid email address."]
+
+
+def choice(value: str) -> list[str]:
+    return [f'"{value}" is not a valid choice.']
+
+
+def no_such_pk(pk: int) -> list[str]:
+    return [f'Invalid pk "{pk}" - object does not exist.']
+
+
+def at_least(value: str) -> list[str]:
+    return [f"Ensure this value is greater than or equal to {value}."]
+
+
+def at_most(value: str) -> list[str]:
+    return [f"Ensure this value is less than or equal to {value}."]
+
+
+def not_a_list(type_name: str) -> list[str]:
+    return [f'Expected a list of items but got type "{type_name}".']
+
+
+# ---------------------------------------------------------------- the state that must not change
+
+
+def _state_models() -> list[Any]:
+    """Every secondments model (with the many-to-many link tables), users, audit events, tokens."""
+    models: list[Any] = [User, AuditEvent, Token]
+    for model in apps.get_app_config("secondments").get_models(include_auto_created=True):
+        models.append(model)
+    return models
+
+
+def db_state() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every watched table, in primary-key order."""
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in _state_models()}
+
+
+def test_the_watched_state_covers_every_secondments_table() -> None:
+    """A guard on the guard: the snapshot holds the models and link tables this file relies on."""
+    labels = {model._meta.label for model in _state_models()}
+    assert {
+        "accounts.User",
+        "core.AuditEvent",
+        "authtoken.Token",
+        "secondments.Pool",
+        "secondments.Pool_managers",
+        "secondments.Secretary",
+        "secondments.Client",
+        "secondments.Client_approvers",
+        "secondments.RateCard",
+        "secondments.Placement",
+        "secondments.PlacementRate",
+        "secondments.CapacityOverride",
+        "secondments.Leave",
+    } <= labels
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Ctx:
+    """The world, plus whatever a case's setup made (looked up by name)."""
+
+    def __init__(self, world: World, made: dict[str, Any]):
+        self._world = world
+        self._made = made
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._made:
+            return self._made[name]
+        return getattr(self._world, name)
+
+
+Path = Callable[[Ctx], str]
+Body = Callable[[Ctx], Any]
+Fields = Callable[[Ctx], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    role: str
+    method: str
+    path: Path
+    body: Body
+    fields: Fields
+    message: str = "Validation failed."
+    setup: Callable[[World], dict[str, Any]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, world: World) -> tuple[Ctx, Any]:
+        ctx = Ctx(world, self.setup(world) if self.setup else {})
+        return ctx, self.body(ctx)
+
+
+def _fresh_user(world: World) -> dict[str, Any]:
+    return {"fresh": UserFactory(email="fresh@example.org", full_name="Frits Fresh")}
+
+
+def _ended_placement(world: World) -> dict[str, Any]:
+    return {
+        "ended": PlacementFactory(
+            secretary=world.secretary,
+            client=world.client,
+            start_date=datetime.date(2025, 1, 6),
+            end_date=datetime.date(2025, 12, 31),
+            status="ended",
+            created_by=world.manager,
+        )
+    }
+
+
+def _cancelled_placement(world: World) -> dict[str, Any]:
+    return {
+        "cancelled": PlacementFactory(
+            secretary=world.secretary,
+            client=world.client,
+            start_date=datetime.date(2026, 9, 7),
+            status="cancelled",
+            created_by=world.manager,
+        )
+    }
+
+
+def _planned_end_placement(world: World) -> dict[str, Any]:
+    return {
+        "planned": PlacementFactory(
+            secretary=world.secretary,
+            client=world.client,
+            start_date=datetime.date(2026, 2, 2),
+            end_date=datetime.date(2026, 6, 30),
+            hours_per_week=Decimal("2.00"),
+            created_by=world.manager,
+        )
+    }
+
+
+def _short_placement(world: World) -> dict[str, Any]:
+    return {
+        "short": PlacementFactory(
+            secretary=world.secretary,
+            client=world.client,
+            start_date=datetime.date(2026, 7, 6),
+            end_date=datetime.date(2026, 7, 17),
+            hours_per_week=Decimal("2.00"),
+            created_by=world.manager,
+        )
+    }
+
+
+def _leave(world: World) -> dict[str, Any]:
+    return {
+        "leave": LeaveFactory(
+            secretary=world.secretary, start_date=datetime.date(2026, 8, 3), end_date=datetime.date(2026, 8, 7)
+        ),
+        "later_leave": LeaveFactory(
+            secretary=world.secretary, start_date=datetime.date(2026, 9, 7), end_date=datetime.date(2026, 9, 11)
+        ),
+    }
+
+
+def _inactive_client(world: World) -> dict[str, Any]:
+    return {"inactive": ClientFactory(legal_name="Sleepy B.V.", active=False)}
+
+
+def _future_rate_card(world: World) -> dict[str, Any]:
+    return {
+        "today_card": RateCardFactory(
+            pool=world.pool, client_kind="tenant", valid_from=datetime.date(2026, 6, 15), hourly_rate="58.00"
+        ),
+        "future_card": RateCardFactory(
+            pool=world.pool, client_kind="tenant", valid_from=datetime.date(2026, 9, 1), hourly_rate="60.00"
+        ),
+    }
+
+
+def _with(base: Body, **changes: Any) -> Body:
+    """``base`` with some keys changed; a value of ``...`` removes the key; callables get the context."""
+
+    def build(c: Ctx) -> dict[str, Any]:
+        body = dict(base(c))
+        for key, value in changes.items():
+            if value is ...:
+                body.pop(key, None)
+            else:
+                body[key] = value(c) if callable(value) else value
+        return body
+
+    return build
+
+
+def _const(value: Any) -> Callable[[Ctx], Any]:
+    return lambda c: value
+
+
+# Valid bodies; test_the_valid_body_is_accepted shows each one passes.
+LOGIN = _const({"email": "manager@example.org", "password": PASSWORD})
+USER = _const({"email": "new.user@example.org", "full_name": "Nina Nieuw", "roles": ["secretary"]})
+POOL = _const({"name": "Reception", "cost_centre": "CC9000"})
+SECRETARY = lambda c: {  # noqa: E731
+    "user_id": c.fresh.pk,
+    "pool_id": c.pool.pk,
+    "contract_hours": "32.00",
+    "base_workload_hours": "8.00",
+    "employment_start": "2026-07-01",
+}
+CLIENT = _const(
+    {
+        "kind": "tenant",
+        "legal_name": "Initech B.V.",
+        "street": "Hoofdstraat 1",
+        "postcode": "3511 ED",
+        "city": "Utrecht",
+        "billing_email": "billing@initech.example",
+        "vat_treatment": "standard",
+    }
+)
+RATE_CARD = lambda c: {  # noqa: E731
+    "pool_id": c.pool.pk,
+    "client_kind": "tenant",
+    "valid_from": "2026-09-01",
+    "hourly_rate": "60.00",
+}
+PLACEMENT = lambda c: {  # noqa: E731
+    "secretary_id": c.secretary.pk,
+    "client_id": c.client.pk,
+    "start_date": "2026-07-06",
+    "end_date": "2026-07-17",
+    "hours_per_week": "4.00",
+}
+LEAVE = lambda c: {  # noqa: E731
+    "secretary_id": c.secretary.pk,
+    "start_date": "2026-10-05",
+    "end_date": "2026-10-09",
+}
+RATE = _const({"valid_from": "2026-07-01", "hourly_rate": "60.00"})
+END = _const({"end_date": "2026-06-30"})
+CANCEL = _const({"reason": "Entered twice."})
+
+
+def users(c: Ctx) -> str:
+    return "/api/v1/users/"
+
+
+def approver_user(c: Ctx) -> str:
+    return f"/api/v1/users/{c.approver.pk}/"
+
+
+def pools(c: Ctx) -> str:
+    return "/api/v1/pools/"
+
+
+def my_pool(c: Ctx) -> str:
+    return f"/api/v1/pools/{c.pool.pk}/"
+
+
+def secretaries(c: Ctx) -> str:
+    return "/api/v1/secretaries/"
+
+
+def my_secretary(c: Ctx) -> str:
+    return f"/api/v1/secretaries/{c.secretary.pk}/"
+
+
+def employer_cost(c: Ctx) -> str:
+    return f"/api/v1/secretaries/{c.secretary.pk}/employer-cost/"
+
+
+def clients(c: Ctx) -> str:
+    return "/api/v1/clients/"
+
+
+def my_client(c: Ctx) -> str:
+    return f"/api/v1/clients/{c.client.pk}/"
+
+
+def rate_cards(c: Ctx) -> str:
+    return "/api/v1/rate-cards/"
+
+
+def placements(c: Ctx) -> str:
+    return "/api/v1/placements/"
+
+
+def my_placement(c: Ctx, suffix: str = "") -> str:
+    return f"/api/v1/placements/{c.placement.pk}/{suffix}"
+
+
+def leave_list(c: Ctx) -> str:
+    return "/api/v1/leave/"
+
+
+def my_leave(c: Ctx) -> str:
+    return f"/api/v1/leave/{c.leave.pk}/"
+
+
+NL_VAT_CHECKSUM = "NL123456789B01 is not a valid VAT number (The number's checksum or check digit is invalid)."
+SHORT_W28_W29 = (
+    "Not enough free capacity: 2026-W28 short 8.00 h, 2026-W29 short 8.00 h. "
+    "Shorten or reduce the placement, or override with a written reason."
+)
+SHORTFALL_W28_W29 = {"shortfall": [{"week": "2026-W28", "short": "8.00"}, {"week": "2026-W29", "short": "8.00"}]}
+
+TM = "team_manager"
+FIN = "finance"
+ANON = "anonymous"
+
+CASES = [
+    # ------------------------------------------------------------ auth/login, auth/token
+    *[
+        case
+        for name, path in (("login", "/api/v1/auth/login/"), ("token", "/api/v1/auth/token/"))
+        for case in (
+            Case(
+                f"{name}-missing-fields",
+                ANON,
+                "post",
+                _const(path),
+                _const({}),
+                _const({"email": REQUIRED, "password": REQUIRED}),
+            ),
+            Case(
+                f"{name}-email-not-an-email",
+                ANON,
+                "post",
+                _const(path),
+                _with(LOGIN, email="manager"),
+                _const({"email": EMAIL}),
+            ),
+            Case(
+                f"{name}-password-not-a-string",
+                ANON,
+                "post",
+                _const(path),
+                _with(LOGIN, password=["x"]),
+                _const({"password": ["Not a valid string."]}),
+            ),
+            Case(
+                f"{name}-unknown-field",
+                ANON,
+                "post",
+                _const(path),
+                _with(LOGIN, remember_me=True),
+                _const({"remember_me": UNKNOWN}),
+            ),
+            Case(
+                f"{name}-wrong-password",
+                ANON,
+                "post",
+                _const(path),
+                _with(LOGIN, password="not-the-password"),
+                _const({}),
+                message="E-mail address or password is wrong.",
+            ),
+        )
+    ],
+    # ------------------------------------------------------------ users
+    Case(
+        "user-create-missing-fields",
+        TM,
+        "post",
+        users,
+        _const({}),
+        _const({"email": REQUIRED, "full_name": REQUIRED, "roles": REQUIRED}),
+    ),
+    Case("user-create-email-not-an-email", TM, "post", users, _with(USER, email="nina"), _const({"email": EMAIL})),
+    Case(
+        "user-create-roles-not-a-list",
+        TM,
+        "post",
+        users,
+        _with(USER, roles="secretary"),
+        _const({"roles": not_a_list("str")}),
+    ),
+    Case(
+        "user-create-roles-empty",
+        TM,
+        "post",
+        users,
+        _with(USER, roles=[]),
+        _const({"roles": ["This list may not be empty."]}),
+    ),
+    Case(
+        "user-create-role-invalid-choice",
+        TM,
+        "post",
+        users,
+        _with(USER, roles=["boss"]),
+        _const({"roles.0": choice("boss")}),
+    ),
+    Case(
+        "user-create-language-invalid-choice",
+        TM,
+        "post",
+        users,
+        _with(USER, language="de"),
+        _const({"language": choice("de")}),
+    ),
+    Case(
+        "user-create-full-name-too-long",
+        TM,
+        "post",
+        users,
+        _with(USER, full_name="x" * 151),
+        _const({"full_name": ["Ensure this field has no more than 150 characters."]}),
+    ),
+    Case("user-create-unknown-field", TM, "post", users, _with(USER, is_staff=True), _const({"is_staff": UNKNOWN})),
+    Case(
+        "user-create-staff-role-by-manager",
+        TM,
+        "post",
+        users,
+        _with(USER, roles=["finance"]),
+        _const({"roles": ["Only an administrator grants finance."]}),
+    ),
+    Case(
+        "user-create-duplicate-email",
+        TM,
+        "post",
+        users,
+        _with(USER, email="Finance@Example.org"),
+        _const({"email": ["A user with this e-mail address exists."]}),
+    ),
+    Case(
+        "user-create-weak-password",
+        TM,
+        "post",
+        users,
+        _with(USER, password="12345678"),
+        _const(
+            {
+                "password": [
+                    "This password is too short. It must contain at least 10 characters.",
+                    "This password is too common.",
+                    "This password is entirely numeric.",
+                ]
+            }
+        ),
+    ),
+    Case(
+        "user-patch-email-not-an-email", TM, "patch", approver_user, _const({"email": "x@"}), _const({"email": EMAIL})
+    ),
+    Case(
+        "user-patch-duplicate-email",
+        TM,
+        "patch",
+        approver_user,
+        _const({"email": "finance@example.org"}),
+        _const({"email": ["A user with this e-mail address exists."]}),
+    ),
+    Case(
+        "user-patch-is-active-not-a-boolean",
+        TM,
+        "patch",
+        approver_user,
+        _const({"is_active": "maybe"}),
+        _const({"is_active": BOOLEAN}),
+    ),
+    Case(
+        "user-patch-role-invalid-choice",
+        TM,
+        "patch",
+        approver_user,
+        _const({"roles": ["root"]}),
+        _const({"roles.0": choice("root")}),
+    ),
+    Case(
+        "user-patch-staff-role-by-manager",
+        TM,
+        "patch",
+        approver_user,
+        _const({"roles": ["director"]}),
+        _const({"roles": ["Only an administrator grants director."]}),
+    ),
+    Case(
+        "user-patch-unknown-field",
+        TM,
+        "patch",
+        approver_user,
+        _const({"is_superuser": True}),
+        _const({"is_superuser": UNKNOWN}),
+    ),
+    Case(
+        "user-patch-deactivate-self",
+        TM,
+        "patch",
+        lambda c: f"/api/v1/users/{c.manager.pk}/",
+        _const({"is_active": False}),
+        _const({"is_active": ["You cannot deactivate yourself."]}),
+    ),
+    # ------------------------------------------------------------ pools
+    Case(
+        "pool-create-missing-fields", TM, "post", pools, _const({}), _const({"name": REQUIRED, "cost_centre": REQUIRED})
+    ),
+    Case(
+        "pool-create-name-blank",
+        TM,
+        "post",
+        pools,
+        _with(POOL, name=""),
+        _const({"name": ["This field may not be blank."]}),
+    ),
+    Case(
+        "pool-create-name-too-long",
+        TM,
+        "post",
+        pools,
+        _with(POOL, name="x" * 121),
+        _const({"name": ["Ensure this field has no more than 120 characters."]}),
+    ),
+    Case(
+        "pool-create-manager-ids-not-a-list",
+        TM,
+        "post",
+        pools,
+        _with(POOL, manager_ids=7),
+        _const({"manager_ids": not_a_list("int")}),
+    ),
+    Case(
+        "pool-create-manager-id-not-a-pk",
+        TM,
+        "post",
+        pools,
+        _with(POOL, manager_ids=["me"]),
+        _const({"manager_ids": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "pool-create-manager-not-a-team-manager",
+        TM,
+        "post",
+        pools,
+        _with(POOL, manager_ids=lambda c: [c.secretary.user.pk]),
+        lambda c: {"manager_ids": no_such_pk(c.secretary.user.pk)},
+    ),
+    Case(
+        "pool-create-duplicate-name",
+        TM,
+        "post",
+        pools,
+        _with(POOL, name="FRONT OFFICE"),
+        _const({"name": ["A pool with this name exists."]}),
+    ),
+    Case(
+        "pool-create-unknown-field",
+        TM,
+        "post",
+        pools,
+        _with(POOL, created_at="2026-01-01"),
+        _const({"created_at": UNKNOWN}),
+    ),
+    Case(
+        "pool-patch-no-managers",
+        TM,
+        "patch",
+        my_pool,
+        _const({"manager_ids": []}),
+        _const({"manager_ids": ["A pool needs at least one team manager."]}),
+    ),
+    Case(
+        "pool-patch-duplicate-name",
+        TM,
+        "patch",
+        my_pool,
+        _const({"name": "back office"}),
+        _const({"name": ["A pool with this name exists."]}),
+    ),
+    Case(
+        "pool-patch-name-blank",
+        TM,
+        "patch",
+        my_pool,
+        _const({"name": ""}),
+        _const({"name": ["This field may not be blank."]}),
+    ),
+    Case(
+        "pool-patch-manager-not-a-team-manager",
+        TM,
+        "patch",
+        my_pool,
+        lambda c: {"manager_ids": [c.manager.pk, c.approver.pk]},
+        lambda c: {"manager_ids": no_such_pk(c.approver.pk)},
+    ),
+    Case("pool-patch-unknown-field", TM, "patch", my_pool, _const({"id": 99}), _const({"id": UNKNOWN})),
+    # ------------------------------------------------------------ secretaries
+    Case(
+        "secretary-create-missing-fields",
+        TM,
+        "post",
+        secretaries,
+        _const({}),
+        _const(
+            {
+                "user_id": REQUIRED,
+                "pool_id": REQUIRED,
+                "contract_hours": REQUIRED,
+                "base_workload_hours": REQUIRED,
+                "employment_start": REQUIRED,
+            }
+        ),
+    ),
+    Case(
+        "secretary-create-hours-not-a-number",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, contract_hours="lots"),
+        _const({"contract_hours": NUMBER}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-negative-hours",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, base_workload_hours="-1"),
+        _const({"base_workload_hours": at_least("0.00")}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-hours-above-a-week",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, contract_hours="169"),
+        _const({"contract_hours": at_most("168.00")}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-hours-three-decimals",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, contract_hours="32.125"),
+        _const({"contract_hours": ["Ensure that there are no more than 2 decimal places."]}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-base-workload-above-contract",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, base_workload_hours="32.01"),
+        _const({"base_workload_hours": ["The base workload cannot exceed the contract hours."]}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-start-not-a-date",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, employment_start="yesterday"),
+        _const({"employment_start": DATE_FORMAT}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-end-before-start",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, employment_end="2026-06-30"),
+        _const({"employment_end": ["Employment cannot end before it starts."]}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-skills-not-a-list",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, skills="minutes"),
+        _const({"skills": not_a_list("str")}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-pool-outside-scope",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, pool_id=lambda c: c.other_pool.pk),
+        lambda c: {"pool_id": no_such_pk(c.other_pool.pk)},
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-user-already-a-secretary",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, user_id=lambda c: c.other_secretary.user.pk),
+        lambda c: {"user_id": no_such_pk(c.other_secretary.user.pk)},
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-create-employer-cost-by-manager",
+        TM,
+        "post",
+        secretaries,
+        _with(SECRETARY, hourly_employer_cost="40.00"),
+        _const({"hourly_employer_cost": UNKNOWN}),
+        setup=_fresh_user,
+    ),
+    Case(
+        "secretary-patch-base-workload-above-contract",
+        TM,
+        "patch",
+        my_secretary,
+        _const({"base_workload_hours": "36.50"}),
+        _const({"base_workload_hours": ["The base workload cannot exceed the contract hours."]}),
+    ),
+    Case(
+        "secretary-patch-contract-below-base-workload",
+        TM,
+        "patch",
+        my_secretary,
+        _const({"contract_hours": "15.99"}),
+        _const({"base_workload_hours": ["The base workload cannot exceed the contract hours."]}),
+    ),
+    Case(
+        "secretary-patch-negative-hours",
+        TM,
+        "patch",
+        my_secretary,
+        _const({"contract_hours": "-36"}),
+        _const({"contract_hours": at_least("0.00")}),
+    ),
+    Case(
+        "secretary-patch-end-before-start",
+        TM,
+        "patch",
+        my_secretary,
+        _const({"employment_end": "2019-12-31"}),
+        _const({"employment_end": ["Employment cannot end before it starts."]}),
+    ),
+    Case(
+        "secretary-patch-active-not-a-boolean",
+        TM,
+        "patch",
+        my_secretary,
+        _const({"active": "sometimes"}),
+        _const({"active": BOOLEAN}),
+    ),
+    Case(
+        "secretary-patch-pool-outside-scope",
+        TM,
+        "patch",
+        my_secretary,
+        lambda c: {"pool_id": c.other_pool.pk},
+        lambda c: {"pool_id": no_such_pk(c.other_pool.pk)},
+    ),
+    Case(
+        "secretary-patch-unknown-field", TM, "patch", my_secretary, _const({"user_id": 1}), _const({"user_id": UNKNOWN})
+    ),
+    Case("employer-cost-missing", FIN, "post", employer_cost, _const({}), _const({"hourly_employer_cost": REQUIRED})),
+    Case(
+        "employer-cost-not-a-number",
+        FIN,
+        "post",
+        employer_cost,
+        _const({"hourly_employer_cost": "cheap"}),
+        _const({"hourly_employer_cost": NUMBER}),
+    ),
+    Case(
+        "employer-cost-negative",
+        FIN,
+        "post",
+        employer_cost,
+        _const({"hourly_employer_cost": "-0.01"}),
+        _const({"hourly_employer_cost": at_least("0.00")}),
+    ),
+    Case(
+        "employer-cost-three-decimals",
+        FIN,
+        "post",
+        employer_cost,
+        _const({"hourly_employer_cost": "42.505"}),
+        _const({"hourly_employer_cost": ["Ensure that there are no more than 2 decimal places."]}),
+    ),
+    Case(
+        "employer-cost-unknown-field",
+        FIN,
+        "post",
+        employer_cost,
+        _const({"hourly_employer_cost": "40.00", "contract_hours": "40"}),
+        _const({"contract_hours": UNKNOWN}),
+    ),
+    # ------------------------------------------------------------ clients
+    Case(
+        "client-create-missing-fields",
+        TM,
+        "post",
+        clients,
+        _const({}),
+        _const(
+            {
+                "kind": REQUIRED,
+                "legal_name": REQUIRED,
+                "street": REQUIRED,
+                "postcode": REQUIRED,
+                "city": REQUIRED,
+                "billing_email": REQUIRED,
+                "vat_treatment": REQUIRED,
+            }
+        ),
+    ),
+    Case(
+        "client-create-kind-invalid-choice",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, kind="partner"),
+        _const({"kind": choice("partner")}),
+    ),
+    Case(
+        "client-create-vat-treatment-invalid-choice",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_treatment="zero"),
+        _const({"vat_treatment": choice("zero")}),
+    ),
+    Case(
+        "client-create-invalid-vat-number",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_number="NL123456789B01"),
+        _const({"vat_number": [NL_VAT_CHECKSUM]}),
+    ),
+    Case(
+        "client-create-vat-number-of-other-country",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_number="DE136695976"),
+        _const({"vat_number": ["A VAT number of NL starts with NL."]}),
+    ),
+    Case(
+        "client-create-kvk-seven-digits",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, kvk_number="1234567"),
+        _const({"kvk_number": ["A KvK number has exactly 8 digits."]}),
+    ),
+    Case(
+        "client-create-kvk-not-digits",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, kvk_number="1234567A"),
+        _const({"kvk_number": ["A KvK number has exactly 8 digits."]}),
+    ),
+    Case(
+        "client-create-reverse-charge-for-nl",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_treatment="reverse_charge", vat_number="NL004495445B01"),
+        _const({"vat_treatment": ["Reverse charge applies to business customers in another EU country."]}),
+    ),
+    Case(
+        "client-create-reverse-charge-without-vat-number",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_treatment="reverse_charge", country="DE", postcode="10115"),
+        _const({"vat_number": ["Reverse charge needs the customer's VAT number."]}),
+    ),
+    Case(
+        "client-create-internal-without-cost-centre",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, kind="internal", vat_treatment="none"),
+        _const({"cost_centre": ["An internal client needs a cost centre."]}),
+    ),
+    Case(
+        "client-create-internal-with-vat",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, kind="internal", cost_centre="INT-7"),
+        _const({"vat_treatment": ["An internal client is charged no VAT: use 'none'."]}),
+    ),
+    Case(
+        "client-create-tenant-without-vat",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, vat_treatment="none"),
+        _const({"vat_treatment": ["A tenant is charged VAT: use 'standard' or 'reverse_charge'."]}),
+    ),
+    Case(
+        "client-create-dutch-postcode-wrong",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, postcode="12345"),
+        _const({"postcode": ["A Dutch postcode looks like 1234 AB."]}),
+    ),
+    Case(
+        "client-create-country-three-letters",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, country="NLD"),
+        _const({"country": ["A two-letter country code such as NL."]}),
+    ),
+    Case(
+        "client-create-payment-term-negative",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, payment_term_days=-1),
+        _const({"payment_term_days": at_least("0")}),
+    ),
+    Case(
+        "client-create-payment-term-not-a-number",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, payment_term_days="thirty"),
+        _const({"payment_term_days": ["A valid integer is required."]}),
+    ),
+    Case(
+        "client-create-billing-email-invalid",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, billing_email="billing"),
+        _const({"billing_email": EMAIL}),
+    ),
+    Case(
+        "client-create-approver-without-role",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, approver_ids=lambda c: [c.manager.pk]),
+        lambda c: {"approver_ids": no_such_pk(c.manager.pk)},
+    ),
+    Case(
+        "client-create-unknown-field",
+        TM,
+        "post",
+        clients,
+        _with(CLIENT, iban="NL91ABNA0417164300"),
+        _const({"iban": UNKNOWN}),
+    ),
+    Case(
+        "client-patch-invalid-vat-number",
+        FIN,
+        "patch",
+        my_client,
+        _const({"vat_number": "NL123456789B01"}),
+        _const({"vat_number": [NL_VAT_CHECKSUM]}),
+    ),
+    Case(
+        "client-patch-kvk-too-long",
+        TM,
+        "patch",
+        my_client,
+        _const({"kvk_number": "123456789"}),
+        _const({"kvk_number": ["A KvK number has exactly 8 digits."]}),
+    ),
+    Case(
+        "client-patch-reverse-charge-for-nl",
+        TM,
+        "patch",
+        my_client,
+        _const({"vat_treatment": "reverse_charge"}),
+        _const({"vat_treatment": ["Reverse charge applies to business customers in another EU country."]}),
+    ),
+    Case(
+        "client-patch-kind-with-placements",
+        TM,
+        "patch",
+        my_client,
+        _const(
+            {"kind": "internal", "vat_treatment": "none", "cost_centre": "INT-1", "vat_number": "", "kvk_number": ""}
+        ),
+        _const({"kind": ["The kind of a client with placements cannot change."]}),
+    ),
+    Case(
+        "client-patch-approver-ids-not-pks",
+        TM,
+        "patch",
+        my_client,
+        _const({"approver_ids": ["a"]}),
+        _const({"approver_ids": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "client-patch-payment-term-above-max",
+        TM,
+        "patch",
+        my_client,
+        _const({"payment_term_days": 121}),
+        _const({"payment_term_days": at_most("120")}),
+    ),
+    Case(
+        "client-patch-unknown-field",
+        TM,
+        "patch",
+        my_client,
+        _const({"created_at": "2020-01-01"}),
+        _const({"created_at": UNKNOWN}),
+    ),
+    # ------------------------------------------------------------ rate cards
+    Case(
+        "rate-card-create-missing-fields",
+        TM,
+        "post",
+        rate_cards,
+        _const({}),
+        _const({"pool_id": REQUIRED, "client_kind": REQUIRED, "valid_from": REQUIRED, "hourly_rate": REQUIRED}),
+    ),
+    Case(
+        "rate-card-create-rate-zero",
+        FIN,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, hourly_rate="0"),
+        _const({"hourly_rate": at_least("0.01")}),
+    ),
+    Case(
+        "rate-card-create-rate-negative",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, hourly_rate="-55.00"),
+        _const({"hourly_rate": at_least("0.01")}),
+    ),
+    Case(
+        "rate-card-create-rate-not-a-number",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, hourly_rate="fifty"),
+        _const({"hourly_rate": NUMBER}),
+    ),
+    Case(
+        "rate-card-create-no-such-date",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, valid_from="2026-02-30"),
+        _const({"valid_from": DATE_FORMAT}),
+    ),
+    Case(
+        "rate-card-create-kind-invalid-choice",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, client_kind="vip"),
+        _const({"client_kind": choice("vip")}),
+    ),
+    Case(
+        "rate-card-create-pool-outside-scope",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, pool_id=lambda c: c.other_pool.pk),
+        lambda c: {"pool_id": no_such_pk(c.other_pool.pk)},
+    ),
+    Case(
+        "rate-card-create-duplicate-start",
+        FIN,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, valid_from="2020-01-01"),
+        _const({"valid_from": ["This pool already has a rate for this client kind from that date."]}),
+    ),
+    Case(
+        "rate-card-create-unknown-field",
+        TM,
+        "post",
+        rate_cards,
+        _with(RATE_CARD, valid_to="2027-01-01"),
+        _const({"valid_to": UNKNOWN}),
+    ),
+    Case(
+        "rate-card-delete-in-force",
+        TM,
+        "delete",
+        lambda c: f"/api/v1/rate-cards/{RateCard.objects.get(pool=c.pool, client_kind='tenant').pk}/",
+        _const(None),
+        _const({"valid_from": ["A rate that has taken effect cannot be deleted; add a newer rate."]}),
+    ),
+    Case(
+        "rate-card-delete-taking-effect-today",
+        FIN,
+        "delete",
+        lambda c: f"/api/v1/rate-cards/{c.today_card.pk}/",
+        _const(None),
+        _const({"valid_from": ["A rate that has taken effect cannot be deleted; add a newer rate."]}),
+        setup=_future_rate_card,
+    ),
+    # ------------------------------------------------------------ placements
+    Case(
+        "placement-create-missing-fields",
+        TM,
+        "post",
+        placements,
+        _const({}),
+        _const({"secretary_id": REQUIRED, "client_id": REQUIRED, "start_date": REQUIRED, "hours_per_week": REQUIRED}),
+    ),
+    Case(
+        "placement-create-zero-hours",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="0"),
+        _const({"hours_per_week": at_least("0.25")}),
+    ),
+    Case(
+        "placement-create-negative-hours",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="-4"),
+        _const({"hours_per_week": at_least("0.25")}),
+    ),
+    Case(
+        "placement-create-hours-not-a-number",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="four"),
+        _const({"hours_per_week": NUMBER}),
+    ),
+    Case(
+        "placement-create-hours-above-max",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="60.01"),
+        _const({"hours_per_week": at_most("60")}),
+    ),
+    Case(
+        "placement-create-hours-above-contract",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="36.50"),
+        _const({"hours_per_week": ["More than the secretary's contract of 36.00 h a week."]}),
+    ),
+    Case(
+        "placement-create-end-before-start",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, end_date="2026-07-03"),
+        _const({"end_date": ["A placement cannot end before it starts."]}),
+    ),
+    Case(
+        "placement-create-start-not-a-date",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, start_date="06-07-2026"),
+        _const({"start_date": DATE_FORMAT}),
+    ),
+    Case(
+        "placement-create-before-employment",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, start_date="2019-12-30"),
+        _const({"start_date": ["The secretary's employment starts on 2020-01-01."]}),
+    ),
+    Case(
+        "placement-create-rate-zero",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hourly_rate="0.00"),
+        _const({"hourly_rate": at_least("0.01")}),
+    ),
+    Case(
+        "placement-create-status-ended",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, status="ended"),
+        _const({"status": choice("ended")}),
+    ),
+    Case(
+        "placement-create-secretary-outside-scope",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, secretary_id=lambda c: c.other_secretary.pk),
+        lambda c: {"secretary_id": no_such_pk(c.other_secretary.pk)},
+    ),
+    Case(
+        "placement-create-no-such-client",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, client_id=987654),
+        _const({"client_id": no_such_pk(987654)}),
+    ),
+    Case(
+        "placement-create-inactive-client",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, client_id=lambda c: c.inactive.pk),
+        _const({"client_id": ["This client is not active."]}),
+        setup=_inactive_client,
+    ),
+    Case(
+        "placement-create-overbooks",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, hours_per_week="20.00"),
+        _const({"hours_per_week": [SHORT_W28_W29], "override_reason": ["Give a reason to place anyway."]}),
+        message=SHORT_W28_W29,
+        extra=SHORTFALL_W28_W29,
+    ),
+    Case(
+        "placement-create-unknown-field",
+        TM,
+        "post",
+        placements,
+        _with(PLACEMENT, created_by=1),
+        _const({"created_by": UNKNOWN}),
+    ),
+    Case(
+        "placement-patch-zero-hours",
+        TM,
+        "patch",
+        my_placement,
+        _const({"hours_per_week": "0"}),
+        _const({"hours_per_week": at_least("0.25")}),
+    ),
+    Case(
+        "placement-patch-end-before-start",
+        TM,
+        "patch",
+        my_placement,
+        _const({"end_date": "2026-01-04"}),
+        _const({"end_date": ["A placement cannot end before it starts."]}),
+    ),
+    Case(
+        "placement-patch-move-start-of-active",
+        TM,
+        "patch",
+        my_placement,
+        _const({"start_date": "2026-02-02"}),
+        _const({"start_date": ["Only a draft placement can move its start date."]}),
+    ),
+    Case(
+        "placement-patch-hours-above-contract",
+        TM,
+        "patch",
+        my_placement,
+        _const({"hours_per_week": "37"}),
+        _const({"hours_per_week": ["More than the secretary's contract of 36.00 h a week."]}),
+    ),
+    Case(
+        "placement-patch-overbooks",
+        TM,
+        "patch",
+        lambda c: f"/api/v1/placements/{c.short.pk}/",
+        _const({"hours_per_week": "20.00"}),
+        _const({"hours_per_week": [SHORT_W28_W29], "override_reason": ["Give a reason to place anyway."]}),
+        message=SHORT_W28_W29,
+        setup=_short_placement,
+        extra=SHORTFALL_W28_W29,
+    ),
+    Case(
+        "placement-patch-ended",
+        TM,
+        "patch",
+        lambda c: f"/api/v1/placements/{c.ended.pk}/",
+        _const({"notes": "Too late."}),
+        _const({"status": ["Is ended; only draft and active placements change."]}),
+        message="A placement that is ended cannot change.",
+        setup=_ended_placement,
+    ),
+    Case(
+        "placement-patch-status-is-not-writable",
+        TM,
+        "patch",
+        my_placement,
+        _const({"status": "ended"}),
+        _const({"status": UNKNOWN}),
+    ),
+    Case(
+        "placement-activate-active",
+        TM,
+        "post",
+        lambda c: my_placement(c, "activate/"),
+        _const(None),
+        _const({"status": ["Is active; needs draft."]}),
+        message="This placement is active: only draft placements can be activated.",
+    ),
+    Case(
+        "placement-end-missing-date",
+        TM,
+        "post",
+        lambda c: my_placement(c, "end/"),
+        _const({}),
+        _const({"end_date": REQUIRED}),
+    ),
+    Case(
+        "placement-end-not-a-date",
+        TM,
+        "post",
+        lambda c: my_placement(c, "end/"),
+        _const({"end_date": "today"}),
+        _const({"end_date": DATE_FORMAT}),
+    ),
+    Case(
+        "placement-end-before-start",
+        TM,
+        "post",
+        lambda c: my_placement(c, "end/"),
+        _const({"end_date": "2026-01-04"}),
+        _const({"end_date": ["A placement cannot end before it starts."]}),
+    ),
+    Case(
+        "placement-end-after-planned-end",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.planned.pk}/end/",
+        _const({"end_date": "2026-07-01"}),
+        _const({"end_date": ["To end later than planned, extend the placement instead."]}),
+        setup=_planned_end_placement,
+    ),
+    Case(
+        "placement-end-already-ended",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.ended.pk}/end/",
+        _const({"end_date": "2025-12-01"}),
+        _const({"status": ["Is ended; needs active."]}),
+        message="This placement is ended: only active placements can be ended.",
+        setup=_ended_placement,
+    ),
+    Case(
+        "placement-end-unknown-field",
+        TM,
+        "post",
+        lambda c: my_placement(c, "end/"),
+        _const({"end_date": "2026-06-30", "reason": "Done."}),
+        _const({"reason": UNKNOWN}),
+    ),
+    Case(
+        "placement-cancel-missing-reason",
+        TM,
+        "post",
+        lambda c: my_placement(c, "cancel/"),
+        _const({}),
+        _const({"reason": REQUIRED}),
+    ),
+    Case(
+        "placement-cancel-blank-reason",
+        TM,
+        "post",
+        lambda c: my_placement(c, "cancel/"),
+        _const({"reason": "   "}),
+        _const({"reason": ["This field may not be blank."]}),
+    ),
+    Case(
+        "placement-cancel-ended",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.ended.pk}/cancel/",
+        CANCEL,
+        _const({"status": ["Is ended; needs active or draft."]}),
+        message="This placement is ended: only active or draft placements can be cancelled.",
+        setup=_ended_placement,
+    ),
+    Case(
+        "placement-cancel-unknown-field",
+        TM,
+        "post",
+        lambda c: my_placement(c, "cancel/"),
+        _with(CANCEL, status="cancelled"),
+        _const({"status": UNKNOWN}),
+    ),
+    Case(
+        "placement-rate-missing-fields",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _const({}),
+        _const({"valid_from": REQUIRED, "hourly_rate": REQUIRED}),
+    ),
+    Case(
+        "placement-rate-zero",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _with(RATE, hourly_rate="0"),
+        _const({"hourly_rate": at_least("0.01")}),
+    ),
+    Case(
+        "placement-rate-not-a-number",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _with(RATE, hourly_rate="sixty"),
+        _const({"hourly_rate": NUMBER}),
+    ),
+    Case(
+        "placement-rate-before-start",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _with(RATE, valid_from="2026-01-04"),
+        _const({"valid_from": ["A rate change takes effect on or after the placement's start."]}),
+    ),
+    Case(
+        "placement-rate-same-start-twice",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _with(RATE, valid_from="2026-01-05"),
+        _const({"valid_from": ["The placement already has a rate from this date; choose another date."]}),
+    ),
+    Case(
+        "placement-rate-after-end",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.planned.pk}/rates/",
+        _with(RATE, valid_from="2026-07-01"),
+        _const({"valid_from": ["A rate change takes effect before the placement ends."]}),
+        setup=_planned_end_placement,
+    ),
+    Case(
+        "placement-rate-cancelled",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.cancelled.pk}/rates/",
+        _with(RATE, valid_from="2026-10-01"),
+        _const({"status": ["Is cancelled."]}),
+        message="A cancelled placement has no rate to change.",
+        setup=_cancelled_placement,
+    ),
+    Case(
+        "placement-activate-with-a-body",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.draft.pk}/activate/",
+        _const({"status": "active"}),
+        _const({"status": UNKNOWN}),
+        setup=lambda w: {
+            "draft": PlacementFactory(secretary=w.secretary, client=w.client, status="draft", created_by=w.manager)
+        },
+    ),
+    Case(
+        "placement-rate-unknown-field",
+        TM,
+        "post",
+        lambda c: my_placement(c, "rates/"),
+        _with(RATE, source="rate_card"),
+        _const({"source": UNKNOWN}),
+    ),
+    # ------------------------------------------------------------ leave
+    Case(
+        "leave-create-missing-fields",
+        TM,
+        "post",
+        leave_list,
+        _const({}),
+        _const({"secretary_id": REQUIRED, "start_date": REQUIRED, "end_date": REQUIRED}),
+    ),
+    Case(
+        "leave-create-end-before-start",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, end_date="2026-10-04"),
+        _const({"end_date": ["Leave cannot end before it starts."]}),
+    ),
+    Case(
+        "leave-create-start-not-a-date",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, start_date="monday"),
+        _const({"start_date": DATE_FORMAT}),
+    ),
+    Case(
+        "leave-create-kind-invalid-choice",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, kind="holiday"),
+        _const({"kind": choice("holiday")}),
+    ),
+    Case(
+        "leave-create-note-too-long",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, note="x" * 201),
+        _const({"note": ["Ensure this field has no more than 200 characters."]}),
+    ),
+    Case(
+        "leave-create-overlapping",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, start_date="2026-08-07", end_date="2026-08-14"),
+        _const({"start_date": ["This overlaps other leave of the same secretary."]}),
+        setup=_leave,
+    ),
+    Case(
+        "leave-create-secretary-outside-scope",
+        TM,
+        "post",
+        leave_list,
+        _with(LEAVE, secretary_id=lambda c: c.other_secretary.pk),
+        lambda c: {"secretary_id": no_such_pk(c.other_secretary.pk)},
+    ),
+    Case("leave-create-unknown-field", TM, "post", leave_list, _with(LEAVE, paid=True), _const({"paid": UNKNOWN})),
+    Case(
+        "leave-patch-end-before-start",
+        TM,
+        "patch",
+        my_leave,
+        _const({"end_date": "2026-08-02"}),
+        _const({"end_date": ["Leave cannot end before it starts."]}),
+        setup=_leave,
+    ),
+    Case(
+        "leave-patch-overlapping",
+        TM,
+        "patch",
+        my_leave,
+        _const({"end_date": "2026-09-07"}),
+        _const({"start_date": ["This overlaps other leave of the same secretary."]}),
+        setup=_leave,
+    ),
+    Case(
+        "leave-patch-kind-invalid-choice",
+        TM,
+        "patch",
+        my_leave,
+        _const({"kind": "strike"}),
+        _const({"kind": choice("strike")}),
+        setup=_leave,
+    ),
+    Case(
+        "leave-patch-secretary-is-not-writable",
+        TM,
+        "patch",
+        my_leave,
+        lambda c: {"secretary_id": c.other_secretary.pk},
+        _const({"secretary_id": UNKNOWN}),
+        setup=_leave,
+    ),
+]
+
+
+def _request(world: World, role: str, method: str, path: str, body: Any) -> Any:
+    client = api_client_for(world.user(role))
+    if body is None:
+        return getattr(client, method)(path)
+    return getattr(client, method)(path, body, format="json")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_refused_and_nothing_is_written(world: World, case: Case) -> None:
+    ctx, body = case.run(world)
+    path = case.path(ctx)
+    before = db_state()
+
+    response = _request(world, case.role, case.method, path, body)
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"message": case.message, "extra": {"fields": case.fields(ctx), **case.extra}}
+    assert db_state() == before
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------- the valid bodies pass
+
+
+@dataclass(frozen=True)
+class Valid:
+    id: str
+    role: str
+    method: str
+    path: Path
+    body: Body
+    status: int
+    setup: Callable[[World], dict[str, Any]] | None = None
+
+
+VALID = [
+    Valid("login", ANON, "post", _const("/api/v1/auth/login/"), LOGIN, 200),
+    Valid("token", ANON, "post", _const("/api/v1/auth/token/"), LOGIN, 200),
+    Valid("user-create", TM, "post", users, USER, 201),
+    Valid("pool-create", TM, "post", pools, POOL, 201),
+    Valid("secretary-create", TM, "post", secretaries, SECRETARY, 201, setup=_fresh_user),
+    Valid("client-create", TM, "post", clients, CLIENT, 201),
+    Valid("rate-card-create", TM, "post", rate_cards, RATE_CARD, 201),
+    Valid("placement-create", TM, "post", placements, PLACEMENT, 201),
+    Valid("placement-rate", TM, "post", lambda c: my_placement(c, "rates/"), RATE, 201),
+    Valid("placement-end", TM, "post", lambda c: my_placement(c, "end/"), END, 200),
+    Valid("placement-cancel", TM, "post", lambda c: my_placement(c, "cancel/"), CANCEL, 200),
+    Valid("leave-create", TM, "post", leave_list, LEAVE, 201),
+    Valid("user-patch", TM, "patch", approver_user, _const({"full_name": "Anna Approver"}), 200),
+    Valid("pool-patch", TM, "patch", my_pool, _const({"name": "Front desk"}), 200),
+    Valid("secretary-patch", TM, "patch", my_secretary, _const({"base_workload_hours": "36.00"}), 200),
+    Valid("employer-cost", FIN, "post", employer_cost, _const({"hourly_employer_cost": "44.00"}), 200),
+    Valid("client-patch", TM, "patch", my_client, _const({"kvk_number": "87654321"}), 200),
+    Valid("placement-patch", TM, "patch", my_placement, _const({"end_date": "2026-12-31"}), 200),
+    Valid(
+        "placement-activate",
+        TM,
+        "post",
+        lambda c: f"/api/v1/placements/{c.draft.pk}/activate/",
+        _const(None),
+        200,
+        setup=lambda w: {
+            "draft": PlacementFactory(secretary=w.secretary, client=w.client, status="draft", created_by=w.manager)
+        },
+    ),
+    Valid("leave-patch", TM, "patch", my_leave, _const({"end_date": "2026-08-10"}), 200, setup=_leave),
+    Valid("leave-delete", TM, "delete", my_leave, _const(None), 204, setup=_leave),
+    Valid(
+        "rate-card-delete-future",
+        TM,
+        "delete",
+        lambda c: f"/api/v1/rate-cards/{c.future_card.pk}/",
+        _const(None),
+        204,
+        setup=_future_rate_card,
+    ),
+]
+
+
+@pytest.mark.parametrize("valid", VALID, ids=[v.id for v in VALID])
+def test_the_valid_body_is_accepted(world: World, valid: Valid) -> None:
+    """The bodies the bad cases change are themselves good: each bad case fails for its one change."""
+
+    ctx = Ctx(world, valid.setup(world) if valid.setup else {})
+    path, body = valid.path(ctx), valid.body(ctx)
+    before = db_state()
+
+    response = _request(world, valid.role, valid.method, path, body)
+
+    assert response.status_code == valid.status, response.content
+    # The snapshot the refusals are compared with does see an accepted write.
+    assert db_state() != before
+
+
+# ---------------------------------------------------------------- objects outside the user's scope
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    id: str
+    method: str
+    path: Path
+    body: Body
+    setup: Callable[[World], dict[str, Any]] | None = None
+
+
+def _other_leave(world: World) -> dict[str, Any]:
+    return {"other_leave": LeaveFactory(secretary=world.other_secretary)}
+
+
+def _other_future_card(world: World) -> dict[str, Any]:
+    return {
+        "other_card": RateCardFactory(
+            pool=world.other_pool, client_kind="tenant", valid_from=datetime.date(2026, 9, 1), hourly_rate="60.00"
+        )
+    }
+
+
+OUT_OF_SCOPE = [
+    OutOfScope("pool-patch", "patch", lambda c: f"/api/v1/pools/{c.other_pool.pk}/", _const({"cost_centre": "X1"})),
+    OutOfScope(
+        "secretary-patch",
+        "patch",
+        lambda c: f"/api/v1/secretaries/{c.other_secretary.pk}/",
+        _const({"contract_hours": "30.00"}),
+    ),
+    OutOfScope(
+        "placement-patch",
+        "patch",
+        lambda c: f"/api/v1/placements/{c.other_placement.pk}/",
+        _const({"notes": "Mine now."}),
+    ),
+    OutOfScope("placement-end", "post", lambda c: f"/api/v1/placements/{c.other_placement.pk}/end/", END),
+    OutOfScope("placement-cancel", "post", lambda c: f"/api/v1/placements/{c.other_placement.pk}/cancel/", CANCEL),
+    OutOfScope("placement-rates", "post", lambda c: f"/api/v1/placements/{c.other_placement.pk}/rates/", RATE),
+    OutOfScope(
+        "rate-card-delete",
+        "delete",
+        lambda c: f"/api/v1/rate-cards/{c.other_card.pk}/",
+        _const(None),
+        setup=_other_future_card,
+    ),
+    OutOfScope(
+        "leave-patch",
+        "patch",
+        lambda c: f"/api/v1/leave/{c.other_leave.pk}/",
+        _const({"note": "Moved."}),
+        setup=_other_leave,
+    ),
+    OutOfScope(
+        "leave-delete", "delete", lambda c: f"/api/v1/leave/{c.other_leave.pk}/", _const(None), setup=_other_leave
+    ),
+]
+
+
+@pytest.mark.parametrize("case", OUT_OF_SCOPE, ids=[c.id for c in OUT_OF_SCOPE])
+def test_an_object_outside_the_managers_pools_is_not_found(world: World, case: OutOfScope) -> None:
+    """A team manager addressing another pool's object by id: 404, the API's answer for out of scope."""
+    ctx = Ctx(world, case.setup(world) if case.setup else {})
+    path = case.path(ctx)
+    before = db_state()
+
+    response = _request(world, TM, case.method, path, case.body(ctx))
+
+    assert response.status_code == 404, response.content
+    assert response.json() == {"message": "Not found.", "extra": {"fields": {}}}
+    assert db_state() == before
+
+
+def test_activating_a_draft_of_another_pool_is_not_found(world: World) -> None:
+    draft = PlacementFactory(
+        secretary=world.other_secretary, client=world.other_client, status="draft", created_by=world.other_manager
+    )
+    before = db_state()
+
+    response = _request(world, TM, "post", f"/api/v1/placements/{draft.pk}/activate/", None)
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "extra": {"fields": {}}}
+    assert db_state() == before
+    assert Placement.objects.get(pk=draft.pk).status == "draft"
+
+
+# ---------------------------------------------------------------- malformed and non-object bodies
+
+
+BODY_ENDPOINTS: list[tuple[str, str, str, Path]] = [
+    ("login", ANON, "post", _const("/api/v1/auth/login/")),
+    ("token", ANON, "post", _const("/api/v1/auth/token/")),
+    ("user-create", TM, "post", users),
+    ("user-patch", TM, "patch", approver_user),
+    ("pool-create", TM, "post", pools),
+    ("pool-patch", TM, "patch", my_pool),
+    ("secretary-create", TM, "post", secretaries),
+    ("secretary-patch", TM, "patch", my_secretary),
+    ("employer-cost", FIN, "post", employer_cost),
+    ("client-create", TM, "post", clients),
+    ("client-patch", TM, "patch", my_client),
+    ("rate-card-create", FIN, "post", rate_cards),
+    ("placement-create", TM, "post", placements),
+    ("placement-patch", TM, "patch", my_placement),
+    ("placement-end", TM, "post", lambda c: my_placement(c, "end/")),
+    ("placement-cancel", TM, "post", lambda c: my_placement(c, "cancel/")),
+    ("placement-rates", TM, "post", lambda c: my_placement(c, "rates/")),
+    ("leave-create", TM, "post", leave_list),
+    ("leave-patch", TM, "patch", my_leave),
+]
+BODY_IDS = [e[0] for e in BODY_ENDPOINTS]
+
+
+@pytest.mark.parametrize(("name", "role", "method", "path"), BODY_ENDPOINTS, ids=BODY_IDS)
+def test_malformed_json_is_refused_in_the_error_shape(
+    world: World, name: str, role: str, method: str, path: Path
+) -> None:
+    ctx = Ctx(world, _leave(world) if name == "leave-patch" else {})
+    url = path(ctx)
+    before = db_state()
+
+    client = api_client_for(world.user(role))
+    response = getattr(client, method)(url, data='{"name": "x",', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "JSON parse error - Expecting property name enclosed in double quotes: line 1 column 14 (char 13)",
+        "extra": {"fields": {}},
+    }
+    assert db_state() == before
+
+
+@pytest.mark.parametrize(("name", "role", "method", "path"), BODY_ENDPOINTS, ids=BODY_IDS)
+@pytest.mark.parametrize(
+    ("body", "type_name"), [([], "list"), ("text", "str"), (12, "int")], ids=["list", "str", "int"]
+)
+def test_a_body_that_is_not_an_object_is_refused(
+    world: World, name: str, role: str, method: str, path: Path, body: Any, type_name: str
+) -> None:
+    ctx = Ctx(world, _leave(world) if name == "leave-patch" else {})
+    url = path(ctx)
+    before = db_state()
+
+    response = _request(world, role, method, url, body)
+
+    message = f"Invalid data. Expected a dictionary, but got {type_name}."
+    assert response.status_code == 400
+    assert response.json() == {"message": message, "extra": {"fields": {"non_field_errors": [message]}}}
+    assert db_state() == before

@@ -1,0 +1,342 @@
+"""Every list endpoint runs a fixed number of queries, whatever the page size:
+no N+1 on a related object. Lists hold more rows than the largest page, a page
+of 10 and a page of 100 cost the same, and a page size above MAX_PAGE_SIZE is
+capped. The boards (pool and secretary capacity) cost the same for 10 and for
+100 secretaries / placements.
+
+The clients are force-authenticated, so no session or user query is counted.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+from backend.accounts.models import User
+from backend.core.models import AuditEvent
+from secondments.models import Client, Leave, Placement, PlacementRate, Pool, RateCard, Secretary
+from tests.conftest import World, api_client_for
+
+ROWS = 105  # more than the largest page (MAX_PAGE_SIZE = 100)
+
+
+def test_rows_outnumber_the_largest_page() -> None:
+    assert settings.MAX_PAGE_SIZE == 100
+    assert ROWS > settings.MAX_PAGE_SIZE
+
+
+# ---------------------------------------------------------------- bulk rows
+
+
+def _users(prefix: str, count: int, **flags: Any) -> list[User]:
+    password = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(email=f"{prefix}{n}@example.org", full_name=f"{prefix.title()} {n:03d}", password=password, **flags)
+            for n in range(count)
+        ]
+    )
+    return list(User.objects.filter(email__startswith=prefix).order_by("pk"))
+
+
+def _secretaries(pool: Pool, count: int, prefix: str = "crowd") -> list[Secretary]:
+    users = _users(prefix, count, is_secretary=True)
+    Secretary.objects.bulk_create(
+        [
+            Secretary(
+                user=user,
+                pool=pool,
+                contract_hours=Decimal("36.00"),
+                base_workload_hours=Decimal("8.00"),
+                skills=["minutes"],
+                languages=["nl"],
+                employment_start=datetime.date(2020, 1, 1),
+            )
+            for user in users
+        ]
+    )
+    return list(Secretary.objects.filter(user__in=users).order_by("pk"))
+
+
+def _placements(secretaries: list[Secretary], client: Client, creator: User, start: datetime.date) -> None:
+    """One placement per secretary, each with two rate rows (a rate change)."""
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                secretary=s,
+                client=client,
+                start_date=start,
+                end_date=start + datetime.timedelta(weeks=20),
+                hours_per_week=Decimal("4.00"),
+                status="active",
+                created_by=creator,
+            )
+            for s in secretaries
+        ]
+    )
+    placements = Placement.objects.filter(secretary__in=secretaries, start_date=start)
+    PlacementRate.objects.bulk_create(
+        [
+            PlacementRate(
+                placement=p,
+                valid_from=p.start_date + datetime.timedelta(days=offset),
+                hourly_rate=Decimal("55.00") + offset,
+                source=PlacementRate.Source.OVERRIDE,
+                created_by=creator,
+            )
+            for p in placements
+            for offset in (0, 28)
+        ]
+    )
+
+
+def _leave(secretaries: list[Secretary], start: datetime.date) -> None:
+    Leave.objects.bulk_create(
+        [Leave(secretary=s, start_date=start, end_date=start + datetime.timedelta(days=2)) for s in secretaries]
+    )
+
+
+@pytest.fixture
+def crowd(world: World) -> World:
+    """More than a page of every kind of row, all inside the team manager's pool where a pool applies."""
+    secretaries = _secretaries(world.pool, ROWS)
+    _placements(secretaries, world.client, world.manager, datetime.date(2026, 6, 1))
+    _leave(secretaries, datetime.date(2026, 6, 17))
+
+    managers = _users("boss", 2, is_team_manager=True)
+    Pool.objects.bulk_create([Pool(name=f"Crowd pool {n:03d}", cost_centre=f"CP{n:03d}") for n in range(ROWS)])
+    Pool.managers.through.objects.bulk_create(
+        [
+            Pool.managers.through(pool_id=pool.pk, user_id=user.pk)
+            for pool in Pool.objects.filter(name__startswith="Crowd pool")
+            for user in (world.manager, *managers)
+        ]
+    )
+
+    approvers = _users("approver", 2, is_client_approver=True)
+    Client.objects.bulk_create(
+        [
+            Client(
+                kind="tenant",
+                legal_name=f"Crowd {n:03d} B.V.",
+                street="Stationsplein 1",
+                postcode="3511 ED",
+                city="Utrecht",
+                billing_email=f"crowd{n}@tenant.example",
+                vat_treatment="standard",
+            )
+            for n in range(ROWS)
+        ]
+    )
+    Client.approvers.through.objects.bulk_create(
+        [
+            Client.approvers.through(client_id=client.pk, user_id=user.pk)
+            for client in Client.objects.filter(legal_name__startswith="Crowd")
+            for user in approvers
+        ]
+    )
+
+    RateCard.objects.bulk_create(
+        [
+            RateCard(
+                pool=world.pool,
+                client_kind="tenant",
+                valid_from=datetime.date(2021, 1, 1) + datetime.timedelta(days=n),
+                hourly_rate=Decimal("50.00") + n,
+            )
+            for n in range(ROWS)
+        ]
+    )
+
+    actors = [world.manager, world.finance, world.director, *managers]
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(actor=actors[n % len(actors)], action="test.event", object_type="test", object_id=str(n))
+            for n in range(ROWS)
+        ]
+    )
+    return world
+
+
+# ---------------------------------------------------------------- paginated lists
+
+# (name, role, path, queries): the role that sees the most rows; the count is the
+# same at every page size: count + page (+ one per prefetched relation).
+LISTS = [
+    ("users", "finance", "/api/v1/users/", 2),
+    ("pools", "finance", "/api/v1/pools/", 3),  # + managers
+    ("secretaries", "finance", "/api/v1/secretaries/", 2),  # user and pool joined
+    ("clients", "finance", "/api/v1/clients/", 3),  # + approvers
+    ("rate-cards", "finance", "/api/v1/rate-cards/", 2),  # pool joined
+    ("placements", "finance", "/api/v1/placements/", 3),  # secretary, user, pool, client joined; + rates
+    ("leave", "finance", "/api/v1/leave/", 2),  # secretary and user joined
+    ("audit-events", "finance", "/api/v1/audit-events/", 2),  # actor joined
+    ("placements-as-manager", "team_manager", "/api/v1/placements/", 3),
+    ("secretaries-as-manager", "team_manager", "/api/v1/secretaries/", 2),
+    ("leave-as-manager", "team_manager", "/api/v1/leave/", 2),
+    ("rate-cards-as-manager", "team_manager", "/api/v1/rate-cards/", 2),
+    ("pools-as-manager", "team_manager", "/api/v1/pools/", 3),
+]
+# Availability: secretaries, their placements, their leave; the page is cut from a list (no count query).
+AVAILABILITY = "/api/v1/availability/?start=2026-07-06&end=2026-07-31&hours_per_week=4"
+
+
+def _get(client: Any, path: str, page_size: int) -> Any:
+    joiner = "&" if "?" in path else "?"
+    return client.get(f"{path}{joiner}page_size={page_size}")
+
+
+@pytest.mark.parametrize(("name", "role", "path", "queries"), LISTS, ids=[x[0] for x in LISTS])
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_a_list_costs_the_same_queries_at_every_page_size(
+    crowd: World, django_assert_num_queries: Any, name: str, role: str, path: str, queries: int, page_size: int
+) -> None:
+    client = api_client_for(crowd.user(role))
+
+    with django_assert_num_queries(queries):
+        response = _get(client, path, page_size)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] >= ROWS
+    assert len(body["results"]) == page_size
+
+
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_availability_costs_the_same_queries_at_every_page_size(
+    crowd: World, django_assert_num_queries: Any, page_size: int
+) -> None:
+    client = api_client_for(crowd.manager)
+
+    with django_assert_num_queries(3):
+        response = _get(client, AVAILABILITY, page_size)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == ROWS + 1  # the crowd and the world's secretary, all in the manager's pool
+    assert len(body["results"]) == page_size
+
+
+def test_the_next_page_of_availability_is_reachable(crowd: World) -> None:
+    """The page and page_size parameters are the paginator's: the search does not refuse them as unknown."""
+    client = api_client_for(crowd.manager)
+    first = _get(client, AVAILABILITY, 10).json()
+
+    response = client.get(first["next"])
+
+    assert response.status_code == 200, response.content
+    second = response.json()
+    assert len(second["results"]) == 10
+    first_ids = {c["secretary"]["id"] for c in first["results"]}
+    second_ids = {c["secretary"]["id"] for c in second["results"]}
+    assert first_ids.isdisjoint(second_ids)
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [*[(role, path) for _, role, path, _ in LISTS], ("team_manager", AVAILABILITY)],
+    ids=[*[x[0] for x in LISTS], "availability"],
+)
+def test_a_page_size_above_the_maximum_is_capped(crowd: World, role: str, path: str) -> None:
+    response = _get(api_client_for(crowd.user(role)), path, 1000)
+
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == settings.MAX_PAGE_SIZE
+
+
+# ---------------------------------------------------------------- boards
+
+
+def _board_pool(world: World, count: int) -> Pool:
+    """A pool of ``count`` secretaries, each with a placement, rate rows and leave in the board's weeks."""
+    pool = Pool.objects.create(name=f"Board pool {count}", cost_centre="BP1")
+    pool.managers.set([world.manager])
+    secretaries = _secretaries(pool, count, prefix=f"board{count}-")
+    _placements(secretaries, world.client, world.manager, datetime.date(2026, 6, 22))
+    _leave(secretaries, datetime.date(2026, 7, 1))
+    return pool
+
+
+# get_object (+ the pool's managers, prefetched by the scoped queryset), the
+# active secretaries, their placements, their leave, the board's placement bars.
+POOL_BOARD_QUERIES = 6
+
+
+@pytest.mark.parametrize("role", ["finance", "team_manager"])
+def test_the_pool_board_costs_the_same_for_10_and_100_secretaries(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    client = api_client_for(world.user(role))
+    small, large = _board_pool(world, 10), _board_pool(world, 100)
+
+    with django_assert_num_queries(POOL_BOARD_QUERIES):
+        small_board = client.get(f"/api/v1/pools/{small.pk}/capacity/?weeks=8").json()
+    with django_assert_num_queries(POOL_BOARD_QUERIES):
+        large_board = client.get(f"/api/v1/pools/{large.pk}/capacity/?weeks=8").json()
+
+    assert (len(small_board["rows"]), len(small_board["placements"])) == (10, 10)
+    assert (len(large_board["rows"]), len(large_board["placements"])) == (100, 100)
+    assert len(large_board["weeks"]) == 8
+    # The placements and leave are on the board: 28 - 4 placed - 28 x 3/5 leave in the week of 2026-07-01.
+    week = large_board["rows"][0]["weeks"][2]
+    assert (week["week"], week["placed"], week["leave"], week["free"]) == ("2026-W27", "4.00", "16.80", "7.20")
+
+
+def _weekday(n: int) -> datetime.date:
+    """The n-th working day from Monday 2026-06-15 on."""
+    return datetime.date(2026, 6, 15) + datetime.timedelta(weeks=n // 5, days=n % 5)
+
+
+def _crowded_secretary(world: World, count: int) -> Secretary:
+    """A secretary with ``count`` short placements (each with two rates) and ``count`` days of leave."""
+    secretary = _secretaries(world.pool, 1, prefix=f"busy{count}-")[0]
+    creator = world.manager
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                secretary=secretary,
+                client=world.client,
+                start_date=_weekday(n),
+                end_date=_weekday(n),
+                hours_per_week=Decimal("0.25"),
+                status="active",
+                created_by=creator,
+            )
+            for n in range(count)
+        ]
+    )
+    Leave.objects.bulk_create(
+        [
+            Leave(
+                secretary=secretary,
+                start_date=datetime.date(2026, 9, 1) + datetime.timedelta(days=n),
+                end_date=datetime.date(2026, 9, 1) + datetime.timedelta(days=n),
+            )
+            for n in range(count)
+        ]
+    )
+    return secretary
+
+
+# get_object (user and pool joined), placements, leave.
+SECRETARY_BOARD_QUERIES = 3
+
+
+@pytest.mark.parametrize("role", ["finance", "team_manager"])
+def test_the_secretary_board_costs_the_same_for_10_and_100_placements(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    client = api_client_for(world.user(role))
+    small, large = _crowded_secretary(world, 10), _crowded_secretary(world, 100)
+
+    with django_assert_num_queries(SECRETARY_BOARD_QUERIES):
+        small_weeks = client.get(f"/api/v1/secretaries/{small.pk}/capacity/?weeks=26").json()
+    with django_assert_num_queries(SECRETARY_BOARD_QUERIES):
+        large_weeks = client.get(f"/api/v1/secretaries/{large.pk}/capacity/?weeks=26").json()
+
+    assert sum(len(w["placement_ids"]) for w in small_weeks) == 10
+    assert sum(len(w["placement_ids"]) for w in large_weeks) == 100
+    assert len(large_weeks) == 26

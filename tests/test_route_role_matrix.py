@@ -1,0 +1,633 @@
+"""The route x role matrix of the API.
+
+Every route and method under ``/api/v1/`` has one row: for each of the six roles
+the status code it gets on an object in the role user's scope ("mine") and, for
+detail routes, on an object outside it ("others"). A role that may use a route
+but cannot see the object gets 404; a role that may not use the route gets 403.
+
+Writes use valid payloads, so a 2xx is a real success (its audit event is
+checked); every refusal is shown to change nothing. A route added to the URL
+configuration without a row here, or a row left behind for a removed route,
+fails ``test_every_api_route_has_a_matrix_row``.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from backend.accounts.models import User
+from backend.core.models import AuditEvent
+from secondments.models import Leave, PlacementStatus, RateCard
+from tests.conftest import ROLES, World
+from tests.factories import PASSWORD, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
+
+API_PREFIX = "api/v1/"
+IGNORED_METHODS = {"head", "options"}
+MINE, OTHERS = "mine", "others"
+
+# ---------------------------------------------------------------- route discovery
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        else:
+            route = prefix + str(p.pattern)
+            yield route, f"{namespace}{p.name}" if p.name else route, p
+
+
+def _methods(callback: Any) -> set[str]:
+    """The HTTP methods a view answers: a viewset's action map, an APIView's handlers."""
+    cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        allowed = set(getattr(cls, "http_method_names", actions))
+        return {m.upper() for m in actions if m in allowed and m not in IGNORED_METHODS}
+    if cls is not None:
+        return {m.upper() for m in cls.http_method_names if m not in IGNORED_METHODS and hasattr(cls, m)}
+    return {"ANY"}  # a plain Django view: no row can match until someone looks at it
+
+
+def api_routes() -> dict[tuple[str, str], bool]:
+    """``{(url name, METHOD): takes a pk}`` for every route under /api/v1/."""
+    found: dict[tuple[str, str], bool] = {}
+    for route, name, pattern in _walk(get_resolver().url_patterns):
+        if not route.startswith(API_PREFIX):
+            continue
+        detail = "pk" in pattern.pattern.regex.groupindex
+        for method in _methods(pattern.callback):
+            found[(name, method)] = detail
+    return found
+
+
+# ---------------------------------------------------------------- objects and payloads
+
+
+def _pick(scope: str, mine: Any, others: Any) -> Any:
+    return mine if scope == MINE else others
+
+
+def _pool(w: World, scope: str) -> models.Model:
+    return _pick(scope, w.pool, w.other_pool)
+
+
+def _secretary(w: World, scope: str) -> models.Model:
+    return _pick(scope, w.secretary, w.other_secretary)
+
+
+def _secretary_user(w: World, scope: str) -> models.Model:
+    return _pick(scope, w.secretary, w.other_secretary).user
+
+
+def _client(w: World, scope: str) -> models.Model:
+    return _pick(scope, w.client, w.other_client)
+
+
+def _placement(w: World, scope: str) -> models.Model:
+    return _pick(scope, w.placement, w.other_placement)
+
+
+def _draft_placement(w: World, scope: str) -> models.Model:
+    secretary, client, manager = _pick(
+        scope, (w.secretary, w.client, w.manager), (w.other_secretary, w.other_client, w.other_manager)
+    )
+    return PlacementFactory(
+        secretary=secretary,
+        client=client,
+        created_by=manager,
+        status=PlacementStatus.DRAFT,
+        start_date=datetime.date(2026, 7, 6),
+        hours_per_week=Decimal("4.00"),
+    )
+
+
+def _future_rate_card(w: World, scope: str) -> models.Model:
+    """Not in force yet, so it may be withdrawn (a card in force may not)."""
+    return RateCardFactory(
+        pool=_pool(w, scope), client_kind="tenant", valid_from=datetime.date(2026, 9, 1), hourly_rate="58.00"
+    )
+
+
+def _leave(w: World, scope: str) -> models.Model:
+    return LeaveFactory(secretary=_secretary(w, scope))
+
+
+def _credentials(w: World, role: str) -> dict[str, Any]:
+    user = w.user(role) or w.manager  # anonymous logs in as the manager
+    return {"email": user.email, "password": PASSWORD}
+
+
+def _new_user(w: World, role: str) -> dict[str, Any]:
+    return {"email": "nina.nieuw@example.org", "full_name": "Nina Nieuw", "roles": ["client_approver"]}
+
+
+def _new_secretary(w: World, role: str) -> dict[str, Any]:
+    user = UserFactory(email="fresh.secretary@example.org", full_name="Fleur Vers")
+    return {
+        "user_id": user.pk,
+        "pool_id": w.pool.pk,
+        "contract_hours": "32.00",
+        "base_workload_hours": "8.00",
+        "employment_start": "2026-07-01",
+    }
+
+
+def _new_client(w: World, role: str) -> dict[str, Any]:
+    return {
+        "kind": "tenant",
+        "legal_name": "Initech B.V.",
+        "street": "Coolsingel 40",
+        "postcode": "3011 AD",
+        "city": "Rotterdam",
+        "kvk_number": "12345678",
+        "vat_number": "NL004495445B01",
+        "billing_email": "billing@initech.example",
+        "vat_treatment": "standard",
+        "approver_ids": [w.approver.pk],
+    }
+
+
+def _new_rate_card(w: World, role: str) -> dict[str, Any]:
+    return {"pool_id": w.pool.pk, "client_kind": "tenant", "valid_from": "2026-07-01", "hourly_rate": "57.50"}
+
+
+def _new_placement(w: World, role: str) -> dict[str, Any]:
+    # The secretary has 36 - 16 base - 8 placed = 12 h free a week: 4 h fits.
+    return {
+        "secretary_id": w.secretary.pk,
+        "client_id": w.client.pk,
+        "start_date": "2026-07-06",
+        "hours_per_week": "4.00",
+    }
+
+
+def _new_leave(w: World, role: str) -> dict[str, Any]:
+    return {"secretary_id": w.secretary.pk, "start_date": "2026-08-03", "end_date": "2026-08-07", "kind": "vacation"}
+
+
+def _const(data: dict[str, Any]) -> Callable[[World, str], dict[str, Any]]:
+    return lambda w, role: dict(data)
+
+
+# ---------------------------------------------------------------- the matrix
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL name, namespaced
+    method: str
+    mine: tuple[int, ...]  # one status per role, in ROLES order
+    others: tuple[int, ...] | None = None  # detail routes only
+    target: Callable[[World, str], models.Model] | None = None
+    payload: Callable[[World, str], dict[str, Any]] | None = None  # body, or query for GET
+    audit: str | None = None  # the audit event a successful write records
+
+    @property
+    def label(self) -> str:
+        return f"{self.name.removeprefix('v1:')} {self.method}"
+
+
+assert ROLES == ["anonymous", "team_manager", "secretary", "client_approver", "finance", "director"]
+
+# fmt: off
+MATRIX = [
+    # -------------------------------------- anon  tm   sec  app  fin  dir
+    Row("v1:auth-csrf", "GET", (200, 200, 200, 200, 200, 200)),
+    Row("v1:auth-login", "POST", (200, 200, 200, 200, 200, 200), payload=_credentials, audit="user.login"),
+    Row("v1:auth-logout", "POST", (403, 204, 204, 204, 204, 204)),
+    Row("v1:auth-me", "GET", (403, 200, 200, 200, 200, 200)),
+    Row("v1:auth-token", "POST", (200, 200, 200, 200, 200, 200), payload=_credentials),
+    Row("v1:user-list", "GET", (403, 200, 403, 403, 200, 200)),
+    Row("v1:user-list", "POST", (403, 201, 403, 403, 403, 403), payload=_new_user, audit="user.create"),
+    Row(
+        "v1:user-detail", "GET",
+        (403, 200, 403, 403, 200, 200),
+        (403, 404, 403, 403, 200, 200),  # a team manager sees the secretaries of their own pools
+        target=_secretary_user,
+    ),
+    Row(
+        "v1:user-detail", "PATCH",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_secretary_user,
+        payload=_const({"full_name": "Sanne de Vries"}),
+        audit="user.update",
+    ),
+    Row("v1:pool-list", "GET", (403, 200, 403, 403, 200, 200)),
+    Row(
+        "v1:pool-list", "POST",
+        (403, 201, 403, 403, 403, 403),
+        payload=_const({"name": "Reception", "cost_centre": "CC0999"}),
+        audit="pool.create",
+    ),
+    Row(
+        "v1:pool-detail", "GET",
+        (403, 200, 403, 403, 200, 200),
+        (403, 404, 403, 403, 200, 200),
+        target=_pool,
+    ),
+    Row(
+        "v1:pool-detail", "PATCH",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_pool,
+        payload=_const({"cost_centre": "CC7777"}),
+        audit="pool.update",
+    ),
+    Row(
+        "v1:pool-capacity", "GET",
+        (403, 200, 403, 403, 200, 200),
+        (403, 404, 403, 403, 200, 200),
+        target=_pool,
+    ),
+    Row("v1:secretary-list", "GET", (403, 200, 200, 403, 200, 200)),
+    Row(
+        "v1:secretary-list", "POST",
+        (403, 201, 403, 403, 403, 403),
+        payload=_new_secretary,
+        audit="secretary.create",
+    ),
+    Row(
+        "v1:secretary-detail", "GET",
+        (403, 200, 200, 403, 200, 200),
+        (403, 404, 404, 403, 200, 200),
+        target=_secretary,
+    ),
+    Row(
+        "v1:secretary-detail", "PATCH",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_secretary,
+        payload=_const({"contract_hours": "32.00"}),
+        audit="secretary.update",
+    ),
+    Row(
+        "v1:secretary-capacity", "GET",
+        (403, 200, 200, 403, 200, 200),
+        (403, 404, 404, 403, 200, 200),
+        target=_secretary,
+    ),
+    Row(
+        "v1:secretary-employer-cost", "POST",
+        (403, 403, 403, 403, 200, 403),
+        (403, 403, 403, 403, 200, 403),
+        target=_secretary,
+        payload=_const({"hourly_employer_cost": "44.00"}),
+        audit="secretary.set_employer_cost",
+    ),
+    Row(
+        "v1:availability-list", "GET",
+        (403, 200, 403, 403, 403, 403),
+        payload=_const({"start": "2026-07-06", "end": "2026-09-27", "hours_per_week": "4.00"}),
+    ),
+    Row("v1:client-list", "GET", (403, 200, 403, 200, 200, 200)),
+    Row("v1:client-list", "POST", (403, 201, 403, 403, 201, 403), payload=_new_client, audit="client.create"),
+    Row(
+        "v1:client-detail", "GET",
+        (403, 200, 403, 200, 200, 200),
+        (403, 200, 403, 404, 200, 200),  # a team manager sees all clients
+        target=_client,
+    ),
+    Row(
+        "v1:client-detail", "PATCH",
+        (403, 200, 403, 403, 200, 403),
+        (403, 200, 403, 403, 200, 403),
+        target=_client,
+        payload=_const({"payment_term_days": 14}),
+        audit="client.update",
+    ),
+    Row("v1:rate-card-list", "GET", (403, 200, 403, 403, 200, 200)),
+    Row(
+        "v1:rate-card-list", "POST",
+        (403, 201, 403, 403, 201, 403),
+        payload=_new_rate_card,
+        audit="rate_card.create",
+    ),
+    Row(
+        "v1:rate-card-detail", "GET",
+        (403, 200, 403, 403, 200, 200),
+        (403, 404, 403, 403, 200, 200),
+        target=_future_rate_card,
+    ),
+    Row(
+        "v1:rate-card-detail", "DELETE",
+        (403, 204, 403, 403, 204, 403),
+        (403, 404, 403, 403, 204, 403),
+        target=_future_rate_card,
+        audit="rate_card.delete",
+    ),
+    Row("v1:placement-list", "GET", (403, 200, 200, 200, 200, 200)),
+    Row(
+        "v1:placement-list", "POST",
+        (403, 201, 403, 403, 403, 403),
+        payload=_new_placement,
+        audit="placement.create",
+    ),
+    Row(
+        "v1:placement-detail", "GET",
+        (403, 200, 200, 200, 200, 200),
+        (403, 404, 404, 404, 200, 200),
+        target=_placement,
+    ),
+    Row(
+        "v1:placement-detail", "PATCH",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_placement,
+        payload=_const({"hours_per_week": "10.00", "purpose": "Reception"}),
+        audit="placement.update",
+    ),
+    Row(
+        "v1:placement-activate", "POST",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_draft_placement,
+        audit="placement.activate",
+    ),
+    Row(
+        "v1:placement-end", "POST",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_placement,
+        payload=_const({"end_date": "2026-06-30"}),
+        audit="placement.end",
+    ),
+    Row(
+        "v1:placement-cancel", "POST",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_placement,
+        payload=_const({"reason": "The client withdrew."}),
+        audit="placement.cancel",
+    ),
+    Row(
+        "v1:placement-change-rate", "POST",
+        (403, 201, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_placement,
+        payload=_const({"valid_from": "2026-07-01", "hourly_rate": "60.00"}),
+        audit="placement.change_rate",
+    ),
+    Row("v1:leave-list", "GET", (403, 200, 200, 403, 200, 200)),
+    Row("v1:leave-list", "POST", (403, 201, 403, 403, 403, 403), payload=_new_leave, audit="leave.create"),
+    Row(
+        "v1:leave-detail", "GET",
+        (403, 200, 200, 403, 200, 200),
+        (403, 404, 404, 403, 200, 200),
+        target=_leave,
+    ),
+    Row(
+        "v1:leave-detail", "PATCH",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_leave,
+        payload=_const({"note": "Summer holiday"}),
+        audit="leave.update",
+    ),
+    Row(
+        "v1:leave-detail", "DELETE",
+        (403, 204, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_leave,
+        audit="leave.delete",
+    ),
+    Row("v1:audit-event-list", "GET", (403, 403, 403, 403, 200, 200)),
+]
+# fmt: on
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for row in MATRIX:
+        for scope in (MINE, OTHERS) if row.others is not None else (MINE,):
+            for role in ROLES:
+                suffix = f" {scope}" if row.others is not None else ""
+                cases.append(pytest.param(row, role, scope, id=f"{row.label} {role}{suffix}"))
+    return cases
+
+
+# ---------------------------------------------------------------- helpers
+
+MESSAGES = {
+    "anonymous": "Authentication credentials were not provided.",
+    403: "Your role does not allow this action.",
+    404: "Not found.",
+}
+
+
+def _counts() -> dict[str, int]:
+    tracked = [*apps.get_app_config("secondments").get_models(), User, AuditEvent, Token]
+    return {m._meta.label: m._default_manager.count() for m in tracked}
+
+
+def _state(obj: models.Model) -> dict[str, Any]:
+    """The object's stored fields and many-to-many ids, read afresh."""
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    state = {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
+    for m2m in fresh._meta.many_to_many:
+        state[m2m.name] = sorted(getattr(fresh, m2m.name).values_list("pk", flat=True))
+    return state
+
+
+def _call(client: Any, method: str, url: str, payload: dict[str, Any] | None) -> Any:
+    if method == "GET":
+        return client.get(url, payload or {})
+    return getattr(client, method.lower())(url, payload, format="json")
+
+
+def _url(row: Row, target: models.Model | None) -> str:
+    return reverse(row.name, kwargs={"pk": target.pk} if target is not None else None)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_every_api_route_has_a_matrix_row() -> None:
+    found = api_routes()
+    rows = [(row.name, row.method) for row in MATRIX]
+    assert len(rows) == len(set(rows)), "a (route, method) has two rows"
+    assert sorted(set(found) - set(rows)) == [], "routes without a row in the matrix"
+    assert sorted(set(rows) - set(found)) == [], "rows for routes that no longer exist"
+    for row in MATRIX:
+        detail = found[(row.name, row.method)]
+        assert (row.others is not None) == detail, f"{row.label}: detail routes need 'others', list routes none"
+        assert (row.target is not None) == detail, f"{row.label}: detail routes need a target"
+        assert len(row.mine) == len(ROLES) and (row.others is None or len(row.others) == len(ROLES))
+
+
+def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
+    found = api_routes()
+    assert found[("v1:placement-detail", "PATCH")] is True
+    assert ("v1:placement-detail", "PUT") not in found  # no update(): PUT is not a route
+    assert ("v1:placement-detail", "DELETE") not in found
+    assert found[("v1:leave-detail", "DELETE")] is True
+    assert found[("v1:auth-csrf", "GET")] is False
+    assert ("v1:auth-csrf", "POST") not in found
+    assert {m for (name, m) in found if name == "v1:auth-login"} == {"POST"}
+    assert {m for (name, m) in found if name == "v1:audit-event-list"} == {"GET"}
+    assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
+    assert len(found) == len(MATRIX) == 43
+
+
+@pytest.mark.parametrize(("row", "role", "scope"), _cases())
+def test_route_role_matrix(world: World, api: Any, row: Row, role: str, scope: str) -> None:
+    expected = (row.mine if scope == MINE else row.others or ())[ROLES.index(role)]
+    target = row.target(world, scope) if row.target else None
+    payload = row.payload(world, role) if row.payload else None
+    counts, state = _counts(), _state(target) if target is not None else None
+    last_audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    response = _call(api(role), row.method, _url(row, target), payload)
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        message = MESSAGES["anonymous"] if role == "anonymous" else MESSAGES[expected]
+        assert response.json() == {"message": message, "extra": {"fields": {}}}
+    if expected == 200 and row.method == "GET" and target is not None and row.name.endswith("-detail"):
+        assert response.json()["id"] == target.pk
+    if expected >= 400 or row.method == "GET":
+        assert _counts() == counts
+        if target is not None:
+            assert _state(target) == state
+    else:
+        new = AuditEvent.objects.filter(pk__gt=last_audit).order_by("pk")
+        assert list(new.values_list("action", flat=True)) == ([row.audit] if row.audit else [])
+        actor = world.user(role) or world.manager  # anonymous only writes by logging in as the manager
+        assert all(e.actor == actor for e in new)
+
+
+# ---------------------------------------------------------------- list scoping
+
+
+def _rate_cards(w: World, scope: str) -> set[int]:
+    return set(RateCard.objects.filter(pool=_pool(w, scope)).values_list("pk", flat=True))
+
+
+def _leave_ids(w: World, scope: str) -> set[int]:
+    return set(Leave.objects.filter(secretary=_secretary(w, scope)).values_list("pk", flat=True))
+
+
+def _ids(pick: Callable[[World, str], models.Model]) -> Callable[[World, str], set[int]]:
+    return lambda w, scope: {pick(w, scope).pk}
+
+
+# Which rows a reader's list shows: those in scope ("mine") or all ("all").
+LIST_SCOPES: list[tuple[str, Callable[[World, str], set[int]], dict[str, str]]] = [
+    ("v1:pool-list", _ids(_pool), {"team_manager": "mine", "finance": "all", "director": "all"}),
+    (
+        "v1:secretary-list",
+        _ids(_secretary),
+        {"team_manager": "mine", "secretary": "mine", "finance": "all", "director": "all"},
+    ),
+    (
+        "v1:client-list",
+        _ids(_client),
+        {"team_manager": "all", "client_approver": "mine", "finance": "all", "director": "all"},
+    ),
+    ("v1:rate-card-list", _rate_cards, {"team_manager": "mine", "finance": "all", "director": "all"}),
+    (
+        "v1:placement-list",
+        _ids(_placement),
+        {"team_manager": "mine", "secretary": "mine", "client_approver": "mine", "finance": "all", "director": "all"},
+    ),
+    ("v1:leave-list", _leave_ids, {"team_manager": "mine", "secretary": "mine", "finance": "all", "director": "all"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "ids", "role", "sees"),
+    [
+        pytest.param(name, ids, role, sees, id=f"{name.removeprefix('v1:')} GET {role} sees {sees}")
+        for name, ids, readers in LIST_SCOPES
+        for role, sees in readers.items()
+    ],
+)
+def test_list_shows_only_the_rows_in_scope(
+    world: World, api: Any, name: str, ids: Callable[[World, str], set[int]], role: str, sees: str
+) -> None:
+    LeaveFactory(secretary=world.secretary)
+    LeaveFactory(secretary=world.other_secretary)
+    mine, others = ids(world, MINE), ids(world, OTHERS)
+    assert mine and others and not mine & others
+
+    response = api(role).get(reverse(name), {"page_size": 100})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {row["id"] for row in body["results"]} == (mine if sees == "mine" else mine | others)
+    assert body["count"] == len(body["results"])
+
+
+def test_every_list_reader_has_a_scope_row() -> None:
+    """The scope table covers exactly the roles the matrix lets read each scoped list."""
+    rows = {(row.name, row.method): row for row in MATRIX}
+    for name, _, readers in LIST_SCOPES:
+        allowed = {role for role, code in zip(ROLES, rows[(name, "GET")].mine, strict=True) if code == 200}
+        assert set(readers) == allowed, name
+
+
+# ---------------------------------------------------------------- rates and costs
+
+
+PLACEMENT_PUBLIC_KEYS = {
+    "id",
+    "secretary",
+    "client",
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "purpose",
+    "status",
+    "notes",
+    "created_at",
+}
+
+
+def test_a_secretary_never_sees_rates_or_employer_costs(world: World, api: Any) -> None:
+    client = api("secretary")
+    placement_url = reverse("v1:placement-detail", kwargs={"pk": world.placement.pk})
+    secretary_url = reverse("v1:secretary-detail", kwargs={"pk": world.secretary.pk})
+
+    detail = client.get(placement_url).json()
+    listing = client.get(reverse("v1:placement-list")).json()["results"]
+    own = client.get(secretary_url).json()
+    own_in_list = client.get(reverse("v1:secretary-list")).json()["results"]
+
+    assert set(detail) == PLACEMENT_PUBLIC_KEYS
+    assert [row["id"] for row in listing] == [world.placement.pk]
+    assert set(listing[0]) == PLACEMENT_PUBLIC_KEYS
+    assert own["id"] == world.secretary.pk
+    assert "hourly_employer_cost" not in own
+    assert [row["id"] for row in own_in_list] == [world.secretary.pk]
+    assert "hourly_employer_cost" not in own_in_list[0]
+
+
+@pytest.mark.parametrize("role", ["team_manager", "client_approver", "finance", "director"])
+def test_other_placement_readers_see_the_rates(world: World, api: Any, role: str) -> None:
+    detail = api(role).get(reverse("v1:placement-detail", kwargs={"pk": world.placement.pk})).json()
+
+    assert set(detail) == PLACEMENT_PUBLIC_KEYS | {"rates", "current_rate"}
+    assert detail["current_rate"] == "55.00"
+    assert detail["rates"] == [{"valid_from": "2026-01-05", "hourly_rate": "55.00", "source": "override"}]
+
+
+@pytest.mark.parametrize(("role", "sees_cost"), [("team_manager", False), ("finance", True), ("director", True)])
+def test_only_finance_and_directors_see_the_employer_cost(world: World, api: Any, role: str, sees_cost: bool) -> None:
+    client = api(role)
+    detail = client.get(reverse("v1:secretary-detail", kwargs={"pk": world.secretary.pk})).json()
+    listing = client.get(reverse("v1:secretary-list")).json()["results"]
+
+    assert ("hourly_employer_cost" in detail) is sees_cost
+    assert all(("hourly_employer_cost" in row) is sees_cost for row in listing)
+    if sees_cost:
+        assert detail["hourly_employer_cost"] == "42.50"
