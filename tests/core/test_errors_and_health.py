@@ -138,3 +138,8 @@ def test_the_admin_login_is_locked_out_per_account_and_address() -> None:
     assert locked.status_code == 429
     assert locked.json()["message"].startswith("Too many failed login attempts")
     assert admin_login(PASSWORD, "10.0.0.2") == 302
+
+
+def test_the_front_door_leads_to_the_api_documentation(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/api/docs/")
