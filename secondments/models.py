@@ -98,6 +98,8 @@ class Client(models.Model):
     vat_treatment = models.CharField(max_length=20, choices=VatTreatment.choices)
     cost_centre = models.CharField(max_length=40, blank=True)
     approval_period = models.CharField(max_length=10, choices=ApprovalPeriod.choices, default=ApprovalPeriod.MONTHLY)
+    # "Approve automatically after N working days"; None: off (the default).
+    deemed_approval_days = models.PositiveSmallIntegerField(null=True, blank=True)
     approvers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="approver_clients", blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -229,3 +231,83 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.start_date}..{self.end_date}"
+
+
+class TimesheetStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    INVOICED = "invoiced", "Invoiced"
+
+
+EDITABLE_TIMESHEET_STATUSES = (TimesheetStatus.OPEN, TimesheetStatus.REJECTED)
+
+
+class ApprovalKind(models.TextChoices):
+    EXPLICIT = "explicit", "Approved by the client"
+    DEEMED = "deemed", "Deemed approved"
+
+
+class Timesheet(models.Model):
+    """The hours of one placement in one approval period (ISO week or calendar month).
+
+    A rejected sheet is editable again, like an open one, and shows the
+    approver's reason until it is submitted anew.
+    """
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="timesheets")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=TimesheetStatus.choices, default=TimesheetStatus.OPEN)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approval_kind = models.CharField(max_length=10, choices=ApprovalKind.choices, blank=True)
+    approval_ip = models.GenericIPAddressField(null=True, blank=True)
+    approval_hash = models.CharField(max_length=64, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "period_start"], name="timesheet_one_per_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="timesheet_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.period_start}..{self.period_end} ({self.status})"
+
+
+class TimeEntry(models.Model):
+    """Hours worked on one placement on one day (quarter hours)."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.PROTECT, related_name="entries")
+    date = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    description = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name_plural = "time entries"
+        constraints = [
+            models.UniqueConstraint(fields=["timesheet", "date"], name="time_entry_one_per_day"),
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="time_entry_hours_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.hours} h"

@@ -19,7 +19,15 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from secondments.models import Placement, RateCard
+from secondments.models import Placement, RateCard, Timesheet, TimesheetStatus
+from secondments.services.timesheets import (
+    Cell,
+    timesheet_approve,
+    timesheet_reject,
+    timesheet_submit,
+    timesheets_mark_invoiced,
+    week_grid_save,
+)
 from tests.conftest import World, api_client_for
 from tests.factories import PASSWORD, ClientFactory, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
 
@@ -84,6 +92,8 @@ def test_the_watched_state_covers_every_secondments_table() -> None:
         "secondments.PlacementRate",
         "secondments.CapacityOverride",
         "secondments.Leave",
+        "secondments.Timesheet",
+        "secondments.TimeEntry",
     } <= labels
 
 
@@ -116,7 +126,7 @@ class Case:
     path: Path
     body: Body
     fields: Fields
-    message: str = "Validation failed."
+    message: str | Callable[[Ctx], str] = "Validation failed."
     setup: Callable[[World], dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -206,6 +216,69 @@ def _future_rate_card(world: World) -> dict[str, Any]:
     }
 
 
+def _log(world: World, day: str = "2026-06-08", hours: str = "2.00", placement: Placement | None = None) -> Timesheet:
+    """The secretary saves one cell through the service; the sheet of its period (June: monthly)."""
+    cell = Cell(placement=placement or world.placement, date=datetime.date.fromisoformat(day), hours=Decimal(hours))
+    [sheet] = week_grid_save(actor=world.secretary.user, secretary=world.secretary, cells=[cell])
+    return sheet
+
+
+def _to(sheet: Timesheet, status: str, world: World) -> Timesheet:
+    """Move an open sheet on to ``status`` through the services."""
+    if status == TimesheetStatus.OPEN:
+        return sheet
+    sheet = timesheet_submit(timesheet=sheet, actor=world.secretary.user)
+    if status == TimesheetStatus.REJECTED:
+        return timesheet_reject(timesheet=sheet, actor=world.approver, reason="Wrong week.")
+    if status in (TimesheetStatus.APPROVED, TimesheetStatus.INVOICED):
+        sheet = timesheet_approve(timesheet=sheet, actor=world.approver, ip="192.0.2.10")
+    if status == TimesheetStatus.INVOICED:
+        timesheets_mark_invoiced(timesheets=[sheet], actor=world.finance)
+        sheet.refresh_from_db()
+    assert sheet.status == status
+    return sheet
+
+
+def _sheet(status: str) -> Callable[[World], dict[str, Any]]:
+    """``sheet``: the placement's June sheet (2 h on 2026-06-08) in ``status``."""
+    return lambda world: {"sheet": _to(_log(world), status, world)}
+
+
+def _sheets_for_bulk(world: World) -> dict[str, Any]:
+    """Two submitted sheets (April, June) and an open one (May) of the placement."""
+    april = _to(_log(world, day="2026-04-13"), TimesheetStatus.SUBMITTED, world)
+    may = _log(world, day="2026-05-11")
+    june = _to(_log(world), TimesheetStatus.SUBMITTED, world)
+    return {"april": april, "may": may, "june": june}
+
+
+def _other_submitted_sheet(world: World) -> dict[str, Any]:
+    cell = Cell(placement=world.other_placement, date=datetime.date(2026, 6, 8), hours=Decimal(2))
+    [sheet] = week_grid_save(actor=world.other_secretary.user, secretary=world.other_secretary, cells=[cell])
+    return {"other_sheet": timesheet_submit(timesheet=sheet, actor=world.other_secretary.user)}
+
+
+def _second_placement(world: World) -> dict[str, Any]:
+    """``second``: another placement of the secretary, at another client."""
+    second = PlacementFactory(
+        secretary=world.secretary,
+        client=ClientFactory(legal_name="Initech B.V."),
+        hours_per_week=Decimal("4.00"),
+        created_by=world.manager,
+    )
+    return {"second": second}
+
+
+def _second_placement_with_8_hours(world: World) -> dict[str, Any]:
+    """8 h already logged on 2026-06-12 at the first placement."""
+    _log(world, day="2026-06-12", hours="8.00")
+    return _second_placement(world)
+
+
+def _draft_placement(world: World) -> dict[str, Any]:
+    return {"draft": PlacementFactory(secretary=world.secretary, client=world.client, status="draft")}
+
+
 def _with(base: Body, **changes: Any) -> Body:
     """``base`` with some keys changed; a value of ``...`` removes the key; callables get the context."""
 
@@ -265,6 +338,15 @@ LEAVE = lambda c: {  # noqa: E731
     "start_date": "2026-10-05",
     "end_date": "2026-10-09",
 }
+CELL = lambda c: {  # noqa: E731
+    "placement_id": c.placement.pk,
+    "date": "2026-06-12",
+    "hours": "3.50",
+    "description": "Minutes of the board",
+}
+GRID = lambda c: {"cells": [CELL(c)]}  # noqa: E731  a secretary's own grid: no secretary_id
+GRID_FOR = lambda c: {"secretary_id": c.secretary.pk, **GRID(c)}  # noqa: E731  a team manager names the secretary
+REASON = _const({"reason": "Tuesday was a public holiday."})
 RATE = _const({"valid_from": "2026-07-01", "hourly_rate": "60.00"})
 END = _const({"end_date": "2026-06-30"})
 CANCEL = _const({"reason": "Entered twice."})
@@ -318,6 +400,23 @@ def my_placement(c: Ctx, suffix: str = "") -> str:
     return f"/api/v1/placements/{c.placement.pk}/{suffix}"
 
 
+def _cell(**changes: Any) -> Body:
+    """A grid of one cell, the cell with some keys changed (``...`` removes a key)."""
+    return lambda c: {"cells": [_with(CELL, **changes)(c)]}
+
+
+def week_grid(c: Ctx) -> str:
+    return "/api/v1/week-grid/"
+
+
+def sheet_action(verb: str) -> Path:
+    return lambda c: f"/api/v1/timesheets/{c.sheet.pk}/{verb}/"
+
+
+def bulk_approve(c: Ctx) -> str:
+    return "/api/v1/timesheets/bulk-approve/"
+
+
 def leave_list(c: Ctx) -> str:
     return "/api/v1/leave/"
 
@@ -334,8 +433,15 @@ SHORT_W28_W29 = (
 SHORTFALL_W28_W29 = {"shortfall": [{"week": "2026-W28", "short": "8.00"}, {"week": "2026-W29", "short": "8.00"}]}
 
 TM = "team_manager"
+SEC = "secretary"
+APP = "client_approver"
 FIN = "finance"
 ANON = "anonymous"
+
+NOT_SAVED_1 = "Nothing was saved: 1 cell(s) need correcting."
+QUARTERS = ["Hours go in quarter-hour steps (0.25)."]
+FUTURE = ["Hours cannot be logged for a day in the future."]
+OUTSIDE = ["The day lies outside the placement's period."]
 
 CASES = [
     # ------------------------------------------------------------ auth/login, auth/token
@@ -1584,6 +1690,518 @@ CASES = [
         _const({"secretary_id": UNKNOWN}),
         setup=_leave,
     ),
+    # ------------------------------------------------------------ week grid
+    Case("grid-missing-cells", SEC, "put", week_grid, _const({}), _const({"cells": REQUIRED})),
+    Case(
+        "grid-empty-cells",
+        SEC,
+        "put",
+        week_grid,
+        _const({"cells": []}),
+        _const({"cells": ["This list may not be empty."]}),
+    ),
+    Case(
+        "grid-cells-not-a-list",
+        SEC,
+        "put",
+        week_grid,
+        lambda c: {"cells": CELL(c)},
+        _const({"cells": ['Expected a list of items but got type "dict".']}),
+    ),
+    Case(
+        "grid-cell-not-an-object",
+        SEC,
+        "put",
+        week_grid,
+        _const({"cells": ["2026-06-12: 3.5 h"]}),
+        _const({"cells.0": ["Invalid data. Expected a dictionary, but got str."]}),
+    ),
+    Case(
+        "grid-too-many-cells",
+        SEC,
+        "put",
+        week_grid,
+        lambda c: {"cells": [CELL(c)] * 141},
+        _const({"cells": ["Ensure this field has no more than 140 elements."]}),
+    ),
+    Case(
+        "grid-cell-missing-fields",
+        SEC,
+        "put",
+        week_grid,
+        _const({"cells": [{}]}),
+        _const({"cells.0.placement_id": REQUIRED, "cells.0.date": REQUIRED, "cells.0.hours": REQUIRED}),
+    ),
+    Case(
+        "grid-hours-not-a-number",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="lots"),
+        _const({"cells.0.hours": NUMBER}),
+    ),
+    Case(
+        "grid-date-not-a-date",
+        SEC,
+        "put",
+        week_grid,
+        _cell(date="friday"),
+        _const({"cells.0.date": DATE_FORMAT}),
+    ),
+    Case(
+        "grid-placement-id-not-a-pk",
+        SEC,
+        "put",
+        week_grid,
+        _cell(placement_id="acme"),
+        _const({"cells.0.placement_id": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "grid-description-not-a-string",
+        SEC,
+        "put",
+        week_grid,
+        _cell(description=["minutes"]),
+        _const({"cells.0.description": ["Not a valid string."]}),
+    ),
+    Case(
+        "grid-description-too-long",
+        SEC,
+        "put",
+        week_grid,
+        _cell(description="x" * 501),
+        _const({"cells.0.description": ["Ensure this field has no more than 500 characters."]}),
+    ),
+    Case(
+        "grid-secretary-id-not-an-integer",
+        TM,
+        "put",
+        week_grid,
+        _with(GRID_FOR, secretary_id="sanne"),
+        _const({"secretary_id": ["A valid integer is required."]}),
+    ),
+    Case(
+        "grid-secretary-id-a-boolean",
+        TM,
+        "put",
+        week_grid,
+        _with(GRID_FOR, secretary_id=True),
+        _const({"secretary_id": ["A valid integer is required."]}),
+    ),
+    Case(
+        "grid-manager-without-secretary-id",
+        TM,
+        "put",
+        week_grid,
+        GRID,
+        _const({"secretary_id": REQUIRED}),
+        message="Choose a secretary.",
+    ),
+    Case(
+        "grid-hours-not-in-quarter-steps",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="1.10"),
+        _const({"cells.0.hours": QUARTERS}),
+        message=NOT_SAVED_1,
+    ),
+    Case(
+        "grid-hours-three-decimals",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="1.125"),
+        _const({"cells.0.hours": ["Ensure that there are no more than 2 decimal places."]}),
+    ),
+    Case(
+        "grid-hours-negative",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="-0.25"),
+        _const({"cells.0.hours": at_least("0")}),
+    ),
+    Case(
+        "grid-hours-above-24",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="24.25"),
+        _const({"cells.0.hours": at_most("24")}),
+    ),
+    Case(
+        "grid-hours-above-the-daily-cap",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="12.25"),
+        _const({"cells.0.hours": ["2026-06-12 would total 12.25 h; the daily maximum is 12 h."]}),
+        message=NOT_SAVED_1,
+    ),
+    Case(
+        "grid-unknown-field-in-a-cell",
+        SEC,
+        "put",
+        week_grid,
+        _cell(billable=True),
+        _const({"cells.0.billable": UNKNOWN}),
+    ),
+    Case(
+        "grid-unknown-field",
+        SEC,
+        "put",
+        week_grid,
+        _with(GRID, week="2026-W24"),
+        _const({"week": UNKNOWN}),
+    ),
+    Case(
+        "grid-placement-of-another-secretary",
+        SEC,
+        "put",
+        week_grid,
+        _cell(placement_id=lambda c: c.other_placement.pk),
+        lambda c: {"cells.0.placement_id": no_such_pk(c.other_placement.pk)},
+    ),
+    Case(
+        "grid-placement-of-another-secretary-by-manager",
+        TM,
+        "put",
+        week_grid,
+        lambda c: {"secretary_id": c.secretary.pk, **_cell(placement_id=c.other_placement.pk)(c)},
+        lambda c: {"cells.0.placement_id": no_such_pk(c.other_placement.pk)},
+    ),
+    Case(
+        "grid-draft-placement",
+        SEC,
+        "put",
+        week_grid,
+        _cell(placement_id=lambda c: c.draft.pk),
+        _const({"cells.0.placement_id": ["Hours cannot be logged on a draft placement."]}),
+        message=NOT_SAVED_1,
+        setup=_draft_placement,
+    ),
+    Case(
+        "grid-future-date",
+        SEC,
+        "put",
+        week_grid,
+        _cell(date="2026-06-16"),
+        _const({"cells.0.date": FUTURE}),
+        message=NOT_SAVED_1,
+    ),
+    Case(
+        "grid-date-before-the-placement",
+        SEC,
+        "put",
+        week_grid,
+        _cell(date="2026-01-02"),
+        _const({"cells.0.date": OUTSIDE}),
+        message=NOT_SAVED_1,
+    ),
+    Case(
+        "grid-date-after-the-placement",
+        SEC,
+        "put",
+        week_grid,
+        _cell(placement_id=lambda c: c.ended.pk, date="2026-01-05"),
+        _const({"cells.0.date": OUTSIDE}),
+        message=NOT_SAVED_1,
+        setup=_ended_placement,
+    ),
+    Case(
+        "grid-same-placement-and-day-twice",
+        SEC,
+        "put",
+        week_grid,
+        lambda c: {"cells": [CELL(c), _with(CELL, hours="1.00")(c)]},
+        _const({"cells.1.date": ["This placement and day occur twice in the grid."]}),
+        message=NOT_SAVED_1,
+    ),
+    Case(
+        "grid-daily-cap-across-two-placements",
+        SEC,
+        "put",
+        week_grid,
+        _cell(placement_id=lambda c: c.second.pk, hours="4.25"),
+        _const({"cells.0.hours": ["2026-06-12 would total 12.25 h; the daily maximum is 12 h."]}),
+        message=NOT_SAVED_1,
+        setup=_second_placement_with_8_hours,
+    ),
+    Case(
+        "grid-daily-cap-across-two-placements-in-one-grid",
+        SEC,
+        "put",
+        week_grid,
+        lambda c: {"cells": [_with(CELL, hours="6.00")(c), _with(CELL, placement_id=c.second.pk, hours="6.25")(c)]},
+        _const(
+            {
+                "cells.0.hours": ["2026-06-12 would total 12.25 h; the daily maximum is 12 h."],
+                "cells.1.hours": ["2026-06-12 would total 12.25 h; the daily maximum is 12 h."],
+            }
+        ),
+        message="Nothing was saved: 2 cell(s) need correcting.",
+        setup=_second_placement,
+    ),
+    Case(
+        "grid-several-bad-cells-at-once",
+        SEC,
+        "put",
+        week_grid,
+        lambda c: {
+            "cells": [CELL(c), _with(CELL, date="2026-06-11", hours="0.1")(c), _with(CELL, date="2026-06-17")(c)]
+        },
+        _const({"cells.1.hours": QUARTERS, "cells.2.date": FUTURE}),
+        message="Nothing was saved: 2 cell(s) need correcting.",
+    ),
+    *[
+        Case(
+            f"grid-day-of-a-{status}-sheet{'-cleared' if hours is None else ''}",
+            SEC,
+            "put",
+            week_grid,
+            _cell(date=day, hours=hours),
+            _const({"cells.0.hours": [f"The timesheet of this day is {status}; its hours cannot change."]}),
+            message=NOT_SAVED_1,
+            setup=_sheet(status),
+        )
+        for status in (TimesheetStatus.SUBMITTED, TimesheetStatus.APPROVED, TimesheetStatus.INVOICED)
+        for day, hours in (("2026-06-12", "3.50"), ("2026-06-08", None))  # a new entry; clearing the logged one
+    ],
+    # ------------------------------------------------------------ timesheets
+    Case(
+        "submit-twice",
+        SEC,
+        "post",
+        sheet_action("submit"),
+        _const(None),
+        _const({"status": ["Is submitted."]}),
+        message="This timesheet is submitted: only open or rejected timesheets can be submitted.",
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "submit-approved-sheet",
+        TM,
+        "post",
+        sheet_action("submit"),
+        _const(None),
+        _const({"status": ["Is approved."]}),
+        message="This timesheet is approved: only open or rejected timesheets can be submitted.",
+        setup=_sheet(TimesheetStatus.APPROVED),
+    ),
+    Case(
+        "submit-with-a-body",
+        SEC,
+        "post",
+        sheet_action("submit"),
+        _const({"status": "submitted"}),
+        _const({"status": UNKNOWN}),
+        setup=_sheet(TimesheetStatus.OPEN),
+    ),
+    Case(
+        "approve-open-sheet",
+        APP,
+        "post",
+        sheet_action("approve"),
+        _const(None),
+        _const({"status": ["Is open."]}),
+        message="This timesheet is open: only submitted timesheets can be approved.",
+        setup=_sheet(TimesheetStatus.OPEN),
+    ),
+    Case(
+        "approve-rejected-sheet",
+        APP,
+        "post",
+        sheet_action("approve"),
+        _const(None),
+        _const({"status": ["Is rejected."]}),
+        message="This timesheet is rejected: only submitted timesheets can be approved.",
+        setup=_sheet(TimesheetStatus.REJECTED),
+    ),
+    Case(
+        "approve-twice",
+        APP,
+        "post",
+        sheet_action("approve"),
+        _const(None),
+        _const({"status": ["Is approved."]}),
+        message="This timesheet is approved: only submitted timesheets can be approved.",
+        setup=_sheet(TimesheetStatus.APPROVED),
+    ),
+    Case(
+        "approve-with-a-body",
+        APP,
+        "post",
+        sheet_action("approve"),
+        _const({"ip": "203.0.113.9"}),
+        _const({"ip": UNKNOWN}),
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reject-without-reason",
+        APP,
+        "post",
+        sheet_action("reject"),
+        _const({}),
+        _const({"reason": REQUIRED}),
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reject-blank-reason",
+        APP,
+        "post",
+        sheet_action("reject"),
+        _const({"reason": "   "}),
+        _const({"reason": ["This field may not be blank."]}),
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reject-reason-too-long",
+        APP,
+        "post",
+        sheet_action("reject"),
+        _const({"reason": "x" * 2001}),
+        _const({"reason": ["Ensure this field has no more than 2000 characters."]}),
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reject-open-sheet",
+        APP,
+        "post",
+        sheet_action("reject"),
+        REASON,
+        _const({"status": ["Is open."]}),
+        message="This timesheet is open: only submitted timesheets can be rejected.",
+        setup=_sheet(TimesheetStatus.OPEN),
+    ),
+    Case(
+        "reject-approved-sheet",
+        APP,
+        "post",
+        sheet_action("reject"),
+        REASON,
+        _const({"status": ["Is approved."]}),
+        message="This timesheet is approved: only submitted timesheets can be rejected.",
+        setup=_sheet(TimesheetStatus.APPROVED),
+    ),
+    Case(
+        "reject-unknown-field",
+        APP,
+        "post",
+        sheet_action("reject"),
+        _with(REASON, notify=False),
+        _const({"notify": UNKNOWN}),
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reopen-without-reason",
+        TM,
+        "post",
+        sheet_action("reopen"),
+        _const({}),
+        _const({"reason": REQUIRED}),
+        setup=_sheet(TimesheetStatus.APPROVED),
+    ),
+    Case(
+        "reopen-blank-reason",
+        TM,
+        "post",
+        sheet_action("reopen"),
+        _const({"reason": ""}),
+        _const({"reason": ["This field may not be blank."]}),
+        setup=_sheet(TimesheetStatus.APPROVED),
+    ),
+    Case(
+        "reopen-invoiced-sheet",
+        TM,
+        "post",
+        sheet_action("reopen"),
+        REASON,
+        _const({"status": ["Is invoiced."]}),
+        message="These hours are invoiced: correct them with a credit note.",
+        setup=_sheet(TimesheetStatus.INVOICED),
+    ),
+    Case(
+        "reopen-submitted-sheet",
+        TM,
+        "post",
+        sheet_action("reopen"),
+        REASON,
+        _const({"status": ["Is submitted."]}),
+        message="This timesheet is submitted: only approved timesheets can be reopened.",
+        setup=_sheet(TimesheetStatus.SUBMITTED),
+    ),
+    Case(
+        "reopen-open-sheet",
+        TM,
+        "post",
+        sheet_action("reopen"),
+        REASON,
+        _const({"status": ["Is open."]}),
+        message="This timesheet is open: only approved timesheets can be reopened.",
+        setup=_sheet(TimesheetStatus.OPEN),
+    ),
+    Case(
+        "bulk-approve-missing-ids",
+        APP,
+        "post",
+        bulk_approve,
+        _const({}),
+        _const({"timesheet_ids": REQUIRED}),
+    ),
+    Case(
+        "bulk-approve-empty-list",
+        APP,
+        "post",
+        bulk_approve,
+        _const({"timesheet_ids": []}),
+        _const({"timesheet_ids": ["This list may not be empty."]}),
+    ),
+    Case(
+        "bulk-approve-ids-not-a-list",
+        APP,
+        "post",
+        bulk_approve,
+        lambda c: {"timesheet_ids": c.june.pk},
+        _const({"timesheet_ids": not_a_list("int")}),
+        setup=_sheets_for_bulk,
+    ),
+    Case(
+        "bulk-approve-id-not-a-pk",
+        APP,
+        "post",
+        bulk_approve,
+        _const({"timesheet_ids": ["june"]}),
+        _const({"timesheet_ids": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "bulk-approve-id-out-of-scope",
+        APP,
+        "post",
+        bulk_approve,
+        lambda c: {"timesheet_ids": [c.june.pk, c.other_sheet.pk]},
+        lambda c: {"timesheet_ids": no_such_pk(c.other_sheet.pk)},
+        setup=lambda w: {**_sheets_for_bulk(w), **_other_submitted_sheet(w)},
+    ),
+    Case(
+        "bulk-approve-one-not-submitted",
+        APP,
+        "post",
+        bulk_approve,
+        lambda c: {"timesheet_ids": [c.june.pk, c.may.pk, c.april.pk]},
+        lambda c: {"timesheet_ids": [f"Timesheet {c.may.pk} is open, not submitted."]},
+        message=lambda c: f"Nothing was approved: Timesheet {c.may.pk} is open, not submitted.",
+        setup=_sheets_for_bulk,
+    ),
+    Case(
+        "bulk-approve-unknown-field",
+        APP,
+        "post",
+        bulk_approve,
+        lambda c: {"timesheet_ids": [c.june.pk], "all": True},
+        _const({"all": UNKNOWN}),
+        setup=_sheets_for_bulk,
+    ),
 ]
 
 
@@ -1603,7 +2221,8 @@ def test_bad_input_is_refused_and_nothing_is_written(world: World, case: Case) -
     response = _request(world, case.role, case.method, path, body)
 
     assert response.status_code == 400, response.content
-    assert response.json() == {"message": case.message, "extra": {"fields": case.fields(ctx), **case.extra}}
+    message = case.message(ctx) if callable(case.message) else case.message
+    assert response.json() == {"message": message, "extra": {"fields": case.fields(ctx), **case.extra}}
     assert db_state() == before
 
 
@@ -1667,6 +2286,43 @@ VALID = [
         204,
         setup=_future_rate_card,
     ),
+    Valid("week-grid", SEC, "put", week_grid, GRID, 200),
+    Valid("week-grid-for-a-secretary", TM, "put", week_grid, GRID_FOR, 200),
+    Valid("week-grid-today", SEC, "put", week_grid, _cell(date="2026-06-15"), 200),
+    Valid("week-grid-first-day", SEC, "put", week_grid, _cell(date="2026-01-05"), 200),
+    Valid(
+        "week-grid-24-hours-over-two-placements",
+        SEC,
+        "put",
+        week_grid,
+        _cell(hours="4.00"),
+        200,
+        setup=_second_placement_with_8_hours,
+    ),
+    Valid("week-grid-rejected-sheet", SEC, "put", week_grid, GRID, 200, setup=_sheet(TimesheetStatus.REJECTED)),
+    Valid(
+        "week-grid-clear",
+        SEC,
+        "put",
+        week_grid,
+        _cell(date="2026-06-08", hours=None),
+        200,
+        setup=_sheet(TimesheetStatus.OPEN),
+    ),
+    Valid("submit", SEC, "post", sheet_action("submit"), _const(None), 200, setup=_sheet(TimesheetStatus.OPEN)),
+    Valid("resubmit", SEC, "post", sheet_action("submit"), _const(None), 200, setup=_sheet(TimesheetStatus.REJECTED)),
+    Valid("approve", APP, "post", sheet_action("approve"), _const(None), 200, setup=_sheet(TimesheetStatus.SUBMITTED)),
+    Valid("reject", APP, "post", sheet_action("reject"), REASON, 200, setup=_sheet(TimesheetStatus.SUBMITTED)),
+    Valid("reopen", TM, "post", sheet_action("reopen"), REASON, 200, setup=_sheet(TimesheetStatus.APPROVED)),
+    Valid(
+        "bulk-approve",
+        APP,
+        "post",
+        bulk_approve,
+        lambda c: {"timesheet_ids": [c.june.pk, c.april.pk]},
+        200,
+        setup=_sheets_for_bulk,
+    ),
 ]
 
 
@@ -1683,6 +2339,19 @@ def test_the_valid_body_is_accepted(world: World, valid: Valid) -> None:
     assert response.status_code == valid.status, response.content
     # The snapshot the refusals are compared with does see an accepted write.
     assert db_state() != before
+
+
+def test_bulk_approve_with_a_repeated_id_approves_the_sheet_once(world: World) -> None:
+    """An id sent twice is one approval: one audit event, the sheet once in the answer."""
+    june = _to(_log(world), TimesheetStatus.SUBMITTED, world)
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    response = _request(world, APP, "post", "/api/v1/timesheets/bulk-approve/", {"timesheet_ids": [june.pk, june.pk]})
+
+    assert response.status_code == 200, response.content
+    assert [(sheet["id"], sheet["status"]) for sheet in response.json()] == [(june.pk, "approved")]
+    events = AuditEvent.objects.filter(pk__gt=last_event)
+    assert list(events.values_list("action", "object_id")) == [("timesheet.approve", str(june.pk))]
 
 
 # ---------------------------------------------------------------- objects outside the user's scope
@@ -1743,6 +2412,30 @@ OUT_OF_SCOPE = [
     OutOfScope(
         "leave-delete", "delete", lambda c: f"/api/v1/leave/{c.other_leave.pk}/", _const(None), setup=_other_leave
     ),
+    OutOfScope(
+        "week-grid",
+        "put",
+        week_grid,
+        lambda c: {"secretary_id": c.other_secretary.pk, **_cell(placement_id=c.other_placement.pk)(c)},
+    ),
+    OutOfScope(
+        "timesheet-submit",
+        "post",
+        lambda c: f"/api/v1/timesheets/{c.other_sheet.pk}/submit/",
+        _const(None),
+        setup=lambda w: {"other_sheet": _other_submitted_sheet(w)["other_sheet"]},
+    ),
+    OutOfScope(
+        "timesheet-reopen",
+        "post",
+        lambda c: f"/api/v1/timesheets/{c.other_sheet.pk}/reopen/",
+        REASON,
+        setup=lambda w: {
+            "other_sheet": timesheet_approve(
+                timesheet=_other_submitted_sheet(w)["other_sheet"], actor=w.other_approver, ip=None
+            )
+        },
+    ),
 ]
 
 
@@ -1797,15 +2490,35 @@ BODY_ENDPOINTS: list[tuple[str, str, str, Path]] = [
     ("placement-rates", TM, "post", lambda c: my_placement(c, "rates/")),
     ("leave-create", TM, "post", leave_list),
     ("leave-patch", TM, "patch", my_leave),
+    ("week-grid", SEC, "put", week_grid),
+    ("week-grid-for-a-secretary", TM, "put", week_grid),
+    ("timesheet-submit", SEC, "post", sheet_action("submit")),
+    ("timesheet-approve", APP, "post", sheet_action("approve")),
+    ("timesheet-reject", APP, "post", sheet_action("reject")),
+    ("timesheet-reopen", TM, "post", sheet_action("reopen")),
+    ("timesheet-bulk-approve", APP, "post", bulk_approve),
 ]
 BODY_IDS = [e[0] for e in BODY_ENDPOINTS]
+# What an endpoint's path needs to exist.
+BODY_SETUPS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "leave-patch": _leave,
+    "timesheet-submit": _sheet(TimesheetStatus.OPEN),
+    "timesheet-approve": _sheet(TimesheetStatus.SUBMITTED),
+    "timesheet-reject": _sheet(TimesheetStatus.SUBMITTED),
+    "timesheet-reopen": _sheet(TimesheetStatus.APPROVED),
+}
+
+
+def _body_ctx(world: World, name: str) -> Ctx:
+    setup = BODY_SETUPS.get(name)
+    return Ctx(world, setup(world) if setup else {})
 
 
 @pytest.mark.parametrize(("name", "role", "method", "path"), BODY_ENDPOINTS, ids=BODY_IDS)
 def test_malformed_json_is_refused_in_the_error_shape(
     world: World, name: str, role: str, method: str, path: Path
 ) -> None:
-    ctx = Ctx(world, _leave(world) if name == "leave-patch" else {})
+    ctx = _body_ctx(world, name)
     url = path(ctx)
     before = db_state()
 
@@ -1827,7 +2540,7 @@ def test_malformed_json_is_refused_in_the_error_shape(
 def test_a_body_that_is_not_an_object_is_refused(
     world: World, name: str, role: str, method: str, path: Path, body: Any, type_name: str
 ) -> None:
-    ctx = Ctx(world, _leave(world) if name == "leave-patch" else {})
+    ctx = _body_ctx(world, name)
     url = path(ctx)
     before = db_state()
 

@@ -17,7 +17,18 @@ from django.contrib.auth.hashers import make_password
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from secondments.models import Client, Leave, Placement, PlacementRate, Pool, RateCard, Secretary
+from secondments.models import (
+    Client,
+    Leave,
+    Placement,
+    PlacementRate,
+    Pool,
+    RateCard,
+    Secretary,
+    TimeEntry,
+    Timesheet,
+    TimesheetStatus,
+)
 from tests.conftest import World, api_client_for
 
 ROWS = 105  # more than the largest page (MAX_PAGE_SIZE = 100)
@@ -99,12 +110,40 @@ def _leave(secretaries: list[Secretary], start: datetime.date) -> None:
     )
 
 
+def _timesheets(placements: list[Placement], days: list[datetime.date], status: str) -> None:
+    """One June 2026 sheet per placement, each with 0.25 h on the given days, submitted by its secretary."""
+    Timesheet.objects.bulk_create(
+        [
+            Timesheet(
+                placement=p,
+                period_start=datetime.date(2026, 6, 1),
+                period_end=datetime.date(2026, 6, 30),
+                status=status,
+                submitted_at=None
+                if status == TimesheetStatus.OPEN
+                else datetime.datetime(2026, 6, 12, tzinfo=datetime.UTC),
+                submitted_by=None if status == TimesheetStatus.OPEN else p.secretary.user,
+            )
+            for p in placements
+        ]
+    )
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(timesheet=sheet, date=day, hours=Decimal("0.25"), description=f"Minutes {day}")
+            for sheet in Timesheet.objects.filter(placement__in=placements)
+            for day in days
+        ]
+    )
+
+
 @pytest.fixture
 def crowd(world: World) -> World:
     """More than a page of every kind of row, all inside the team manager's pool where a pool applies."""
     secretaries = _secretaries(world.pool, ROWS)
     _placements(secretaries, world.client, world.manager, datetime.date(2026, 6, 1))
     _leave(secretaries, datetime.date(2026, 6, 17))
+    crowd_placements = list(Placement.objects.filter(secretary__in=secretaries).select_related("secretary__user"))
+    _timesheets(crowd_placements, [datetime.date(2026, 6, d) for d in (1, 2, 3)], TimesheetStatus.SUBMITTED)
 
     managers = _users("boss", 2, is_team_manager=True)
     Pool.objects.bulk_create([Pool(name=f"Crowd pool {n:03d}", cost_centre=f"CP{n:03d}") for n in range(ROWS)])
@@ -179,6 +218,11 @@ LISTS = [
     ("leave-as-manager", "team_manager", "/api/v1/leave/", 2),
     ("rate-cards-as-manager", "team_manager", "/api/v1/rate-cards/", 2),
     ("pools-as-manager", "team_manager", "/api/v1/pools/", 3),
+    # secretary, user, client and the approval actors joined, the total annotated; + entries
+    ("timesheets", "finance", "/api/v1/timesheets/", 3),
+    ("timesheets-as-manager", "team_manager", "/api/v1/timesheets/", 3),
+    ("timesheets-as-approver", "client_approver", "/api/v1/timesheets/", 3),
+    ("approval-inbox", "client_approver", "/api/v1/approval-inbox/", 3),
 ]
 # Availability: secretaries, their placements, their leave; the page is cut from a list (no count query).
 AVAILABILITY = "/api/v1/availability/?start=2026-07-06&end=2026-07-31&hours_per_week=4"
@@ -340,3 +384,66 @@ def test_the_secretary_board_costs_the_same_for_10_and_100_placements(
     assert sum(len(w["placement_ids"]) for w in small_weeks) == 10
     assert sum(len(w["placement_ids"]) for w in large_weeks) == 100
     assert len(large_weeks) == 26
+
+
+# ---------------------------------------------------------------- the week grid
+
+
+def _grid_secretary(world: World, count: int) -> Secretary:
+    """A secretary with ``count`` placements in 2026-W24, each with its open June sheet and 0.25 h on one day."""
+    secretary = _secretaries(world.pool, 1, prefix=f"grid{count}-")[0]
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                secretary=secretary,
+                client=world.client,
+                start_date=datetime.date(2026, 1, 5) + datetime.timedelta(days=n),
+                hours_per_week=Decimal("0.25"),
+                status="active",
+                created_by=world.manager,
+            )
+            for n in range(count)
+        ]
+    )
+    placements = list(Placement.objects.filter(secretary=secretary).order_by("pk").select_related("secretary__user"))
+    _timesheets(placements, [], TimesheetStatus.OPEN)
+    sheets = Timesheet.objects.filter(placement__in=placements).order_by("placement_id")
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(timesheet=sheet, date=datetime.date(2026, 6, 8 + n % 5), hours=Decimal("0.25"))
+            for n, sheet in enumerate(sheets)
+        ]
+    )
+    return secretary
+
+
+# The secretary (scoped, or the user's own), their placements, the sheets, the sheets' entries.
+WEEK_GRID_QUERIES = 4
+
+
+@pytest.mark.parametrize("role", ["finance", "team_manager", "secretary"])
+def test_the_week_grid_costs_the_same_for_10_and_100_placements(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    small, large = _grid_secretary(world, 10), _grid_secretary(world, 100)
+
+    def request(secretary: Secretary) -> tuple[Any, str]:
+        if role == "secretary":  # their own grid: no secretary_id
+            return api_client_for(User.objects.get(pk=secretary.user_id)), "/api/v1/week-grid/?week=2026-W24"
+        return api_client_for(world.user(role)), f"/api/v1/week-grid/?week=2026-W24&secretary_id={secretary.pk}"
+
+    (small_client, small_path), (large_client, large_path) = request(small), request(large)
+    with django_assert_num_queries(WEEK_GRID_QUERIES):
+        small_grid = small_client.get(small_path).json()
+    with django_assert_num_queries(WEEK_GRID_QUERIES):
+        large_grid = large_client.get(large_path).json()
+
+    assert (small_grid["secretary_id"], large_grid["secretary_id"]) == (small.pk, large.pk)
+    assert (len(small_grid["rows"]), len(large_grid["rows"])) == (10, 100)
+    # Placement n logged 0.25 h on weekday n % 5 of the week.
+    assert small_grid["day_totals"] == ["0.50", "0.50", "0.50", "0.50", "0.50", "0.00", "0.00"]
+    assert large_grid["day_totals"] == ["5.00", "5.00", "5.00", "5.00", "5.00", "0.00", "0.00"]
+    logged = [(c["date"], c["hours"]) for row in large_grid["rows"] for c in row["cells"] if c["hours"] is not None]
+    assert len(logged) == 100
+    cell = large_grid["rows"][0]["cells"][0]
+    assert (cell["editable"], cell["timesheet_status"]) == (True, "open")

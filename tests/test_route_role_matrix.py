@@ -25,7 +25,8 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from secondments.models import Leave, PlacementStatus, RateCard
+from secondments.models import Leave, PlacementStatus, RateCard, Timesheet, TimesheetStatus
+from secondments.services.timesheets import Cell, timesheet_approve, timesheet_submit, week_grid_save
 from tests.conftest import ROLES, World
 from tests.factories import PASSWORD, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
 
@@ -120,6 +121,48 @@ def _future_rate_card(w: World, scope: str) -> models.Model:
 
 def _leave(w: World, scope: str) -> models.Model:
     return LeaveFactory(secretary=_secretary(w, scope))
+
+
+def _open_sheet(w: World, scope: str) -> Timesheet:
+    """The placement's open June 2026 timesheet, with one entry the secretary saved."""
+    secretary = _pick(scope, w.secretary, w.other_secretary)
+    cell = Cell(
+        placement=_pick(scope, w.placement, w.other_placement), date=datetime.date(2026, 6, 8), hours=Decimal(2)
+    )
+    [sheet] = week_grid_save(actor=secretary.user, secretary=secretary, cells=[cell])
+    assert sheet.status == TimesheetStatus.OPEN
+    return sheet
+
+
+def _submitted_sheet(w: World, scope: str) -> Timesheet:
+    secretary = _pick(scope, w.secretary, w.other_secretary)
+    return timesheet_submit(timesheet=_open_sheet(w, scope), actor=secretary.user)
+
+
+def _approved_sheet(w: World, scope: str) -> Timesheet:
+    approver = _pick(scope, w.approver, w.other_approver)
+    return timesheet_approve(timesheet=_submitted_sheet(w, scope), actor=approver, ip="192.0.2.10")
+
+
+def _week_query(w: World, role: str) -> dict[str, Any]:
+    """A secretary opens their own grid; staff name the secretary."""
+    query: dict[str, Any] = {"week": "2026-W24"}
+    if role != "secretary":
+        query["secretary_id"] = w.secretary.pk
+    return query
+
+
+def _week_cells(w: World, role: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "cells": [{"placement_id": w.placement.pk, "date": "2026-06-12", "hours": "3.50", "description": "Minutes"}]
+    }
+    if role != "secretary":
+        body["secretary_id"] = w.secretary.pk
+    return body
+
+
+def _bulk_approval(w: World, role: str) -> dict[str, Any]:
+    return {"timesheet_ids": [_submitted_sheet(w, MINE).pk]}
 
 
 def _credentials(w: World, role: str) -> dict[str, Any]:
@@ -402,6 +445,52 @@ MATRIX = [
         audit="leave.delete",
     ),
     Row("v1:audit-event-list", "GET", (403, 403, 403, 403, 200, 200)),
+    Row("v1:week-grid", "GET", (403, 200, 200, 403, 200, 200), payload=_week_query),
+    Row("v1:week-grid", "PUT", (403, 200, 200, 403, 403, 403), payload=_week_cells, audit="timesheet.entries_save"),
+    Row("v1:timesheet-list", "GET", (403, 200, 200, 200, 200, 200)),
+    Row(
+        "v1:timesheet-detail", "GET",
+        (403, 200, 200, 200, 200, 200),
+        (403, 404, 404, 404, 200, 200),
+        target=_open_sheet,
+    ),
+    Row(
+        "v1:timesheet-submit", "POST",
+        (403, 200, 200, 403, 403, 403),
+        (403, 404, 404, 403, 403, 403),
+        target=_open_sheet,
+        audit="timesheet.submit",
+    ),
+    Row(
+        "v1:timesheet-approve", "POST",
+        (403, 403, 403, 200, 403, 403),
+        (403, 403, 403, 404, 403, 403),
+        target=_submitted_sheet,
+        audit="timesheet.approve",
+    ),
+    Row(
+        "v1:timesheet-reject", "POST",
+        (403, 403, 403, 200, 403, 403),
+        (403, 403, 403, 404, 403, 403),
+        target=_submitted_sheet,
+        payload=_const({"reason": "Tuesday was a public holiday."}),
+        audit="timesheet.reject",
+    ),
+    Row(
+        "v1:timesheet-reopen", "POST",
+        (403, 200, 403, 403, 403, 403),
+        (403, 404, 403, 403, 403, 403),
+        target=_approved_sheet,
+        payload=_const({"reason": "Two hours were booked on the wrong day."}),
+        audit="timesheet.reopen",
+    ),
+    Row(
+        "v1:timesheet-bulk-approve", "POST",
+        (403, 403, 403, 200, 403, 403),
+        payload=_bulk_approval,
+        audit="timesheet.approve",
+    ),
+    Row("v1:approval-inbox-list", "GET", (403, 403, 403, 200, 403, 403)),
 ]
 # fmt: on
 
@@ -475,8 +564,14 @@ def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
     assert ("v1:auth-csrf", "POST") not in found
     assert {m for (name, m) in found if name == "v1:auth-login"} == {"POST"}
     assert {m for (name, m) in found if name == "v1:audit-event-list"} == {"GET"}
+    assert {m for (name, m) in found if name == "v1:week-grid"} == {"GET", "PUT"}  # an APIView's handlers
+    assert found[("v1:week-grid", "PUT")] is False
+    assert found[("v1:timesheet-submit", "POST")] is True
+    assert found[("v1:timesheet-bulk-approve", "POST")] is False  # a list action
+    assert ("v1:timesheet-detail", "PATCH") not in found  # hours change through the week grid only
+    assert ("v1:timesheet-list", "POST") not in found
     assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
-    assert len(found) == len(MATRIX) == 43
+    assert len(found) == len(MATRIX) == 53
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), _cases())
@@ -517,6 +612,20 @@ def _leave_ids(w: World, scope: str) -> set[int]:
     return set(Leave.objects.filter(secretary=_secretary(w, scope)).values_list("pk", flat=True))
 
 
+def _sheet_ids(w: World, scope: str) -> set[int]:
+    """An open and a submitted sheet of the scope's placement (two approval periods)."""
+    submitted = _submitted_sheet(w, scope)  # June
+    secretary = _secretary(w, scope)
+    cell = Cell(placement=_placement(w, scope), date=datetime.date(2026, 5, 11), hours=Decimal("1.25"))
+    [open_sheet] = week_grid_save(actor=secretary.user, secretary=secretary, cells=[cell])  # May
+    return {submitted.pk, open_sheet.pk}
+
+
+def _inbox_ids(w: World, scope: str) -> set[int]:
+    """The submitted sheet only: the open one never reaches the inbox."""
+    return set(Timesheet.objects.filter(pk__in=_sheet_ids(w, scope), status="submitted").values_list("pk", flat=True))
+
+
 def _ids(pick: Callable[[World, str], models.Model]) -> Callable[[World, str], set[int]]:
     return lambda w, scope: {pick(w, scope).pk}
 
@@ -541,6 +650,12 @@ LIST_SCOPES: list[tuple[str, Callable[[World, str], set[int]], dict[str, str]]] 
         {"team_manager": "mine", "secretary": "mine", "client_approver": "mine", "finance": "all", "director": "all"},
     ),
     ("v1:leave-list", _leave_ids, {"team_manager": "mine", "secretary": "mine", "finance": "all", "director": "all"}),
+    (
+        "v1:timesheet-list",
+        _sheet_ids,
+        {"team_manager": "mine", "secretary": "mine", "client_approver": "mine", "finance": "all", "director": "all"},
+    ),
+    ("v1:approval-inbox-list", _inbox_ids, {"client_approver": "mine"}),
 ]
 
 
@@ -574,6 +689,100 @@ def test_every_list_reader_has_a_scope_row() -> None:
     for name, _, readers in LIST_SCOPES:
         allowed = {role for role, code in zip(ROLES, rows[(name, "GET")].mine, strict=True) if code == 200}
         assert set(readers) == allowed, name
+
+
+# ---------------------------------------------------------------- the week grid's secretary
+
+
+def _grid_secretary(w: World, which: str) -> int | None:
+    return {"none": None, "mine": w.secretary.pk, "others": w.other_secretary.pk}[which]
+
+
+# (role, secretary_id given, status, the grid's secretary): the week grid is not a detail route, so
+# its scope is the secretary_id a reader names; without one, a secretary gets their own grid.
+GRID_SCOPES = [
+    ("team_manager", "mine", 200, "mine"),
+    ("team_manager", "others", 404, None),
+    ("team_manager", "none", 400, None),  # a team manager has no grid of their own
+    ("secretary", "none", 200, "mine"),
+    ("secretary", "mine", 200, "mine"),
+    ("secretary", "others", 404, None),
+    ("finance", "mine", 200, "mine"),
+    ("finance", "others", 200, "others"),
+    ("finance", "none", 400, None),
+    ("director", "others", 200, "others"),
+    ("director", "none", 400, None),
+]
+CHOOSE_A_SECRETARY = {
+    "message": "Choose a secretary.",
+    "extra": {"fields": {"secretary_id": ["This field is required."]}},
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "given", "code", "grid"),
+    GRID_SCOPES,
+    ids=[f"{role} secretary_id={given}" for role, given, _, _ in GRID_SCOPES],
+)
+def test_week_grid_get_shows_the_named_secretary_in_scope(
+    world: World, api: Any, role: str, given: str, code: int, grid: str | None
+) -> None:
+    query: dict[str, Any] = {"week": "2026-W24"}
+    if (secretary_id := _grid_secretary(world, given)) is not None:
+        query["secretary_id"] = secretary_id
+
+    response = api(role).get(reverse("v1:week-grid"), query)
+
+    assert response.status_code == code, response.content
+    if code == 200:
+        body = response.json()
+        placement = _placement(world, grid)
+        assert body["secretary_id"] == _secretary(world, grid).pk
+        assert [row["placement_id"] for row in body["rows"]] == [placement.pk]
+    elif code == 404:
+        assert response.json() == {"message": "Not found.", "extra": {"fields": {}}}
+    else:
+        assert response.json() == CHOOSE_A_SECRETARY
+
+
+@pytest.mark.parametrize(
+    ("role", "given", "code"),
+    [
+        ("team_manager", "others", 404),
+        ("team_manager", "none", 400),
+        ("secretary", "others", 404),
+    ],
+)
+def test_week_grid_put_for_a_secretary_out_of_scope_writes_nothing(
+    world: World, api: Any, role: str, given: str, code: int
+) -> None:
+    """The cells name the other secretary's own placement: only the secretary scope refuses them."""
+    body: dict[str, Any] = {"cells": [{"placement_id": world.other_placement.pk, "date": "2026-06-12", "hours": "2"}]}
+    if (secretary_id := _grid_secretary(world, given)) is not None:
+        body["secretary_id"] = secretary_id
+    counts = _counts()
+
+    response = api(role).put(reverse("v1:week-grid"), body, format="json")
+
+    assert response.status_code == code, response.content
+    expected = {"message": "Not found.", "extra": {"fields": {}}} if code == 404 else CHOOSE_A_SECRETARY
+    assert response.json() == expected
+    assert _counts() == counts
+
+
+def test_a_secretary_without_secretary_id_saves_their_own_grid(world: World, api: Any) -> None:
+    response = api("secretary").put(
+        reverse("v1:week-grid"),
+        {"cells": [{"placement_id": world.placement.pk, "date": "2026-06-12", "hours": "1.75"}]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    [sheet] = response.json()
+    assert (sheet["placement_id"], sheet["status"], sheet["total_hours"]) == (world.placement.pk, "open", "1.75")
+    assert sheet["entries"] == [
+        {"id": sheet["entries"][0]["id"], "date": "2026-06-12", "hours": "1.75", "description": ""}
+    ]
 
 
 # ---------------------------------------------------------------- rates and costs

@@ -17,7 +17,9 @@ def _field_messages(detail: Any, path: str, out: dict[str, list[str]]) -> None:
     """Nested errors (a list item, a nested object) become dotted paths: ``roles.0``, ``entries.3.hours``."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            _field_messages(value, f"{path}.{key}" if path else str(key), out)
+            # A nested object's own (non-field) errors belong to the object's path itself.
+            nested = path if (key == "non_field_errors" and path) else (f"{path}.{key}" if path else str(key))
+            _field_messages(value, nested, out)
     elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
         for index, item in enumerate(detail):
             if item:

@@ -129,3 +129,27 @@ def parse_month(text: str) -> tuple[int, int]:
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a month such as 2026-10.") from exc
     return year, month
+
+
+def approval_period_bounds(day: datetime.date, period: str) -> tuple[datetime.date, datetime.date]:
+    """The approval period holding ``day``: its ISO week ("weekly") or calendar month ("monthly")."""
+    if period == "weekly":
+        week = IsoWeek.of(day)
+        return week.monday, week.sunday
+    if period == "monthly":
+        return month_bounds(day.year, day.month)
+    raise ValueError(f"Unknown approval period {period!r}")
+
+
+def add_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The working day ``count`` working days after ``day`` (weekends skipped)."""
+    result = day
+    while count > 0:
+        result += ONE_DAY
+        if result.weekday() < WORKING_DAYS_PER_WEEK:
+            count -= 1
+    return result
+
+
+def is_quarter_hour(hours: Decimal) -> bool:
+    return (hours * 4) == (hours * 4).to_integral_value()

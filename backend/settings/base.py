@@ -7,6 +7,7 @@ settings module imports from this one and changes what differs.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -163,14 +164,30 @@ SPECTACULAR_SETTINGS = {
         "ClientKindEnum": "secondments.models.ClientKind.choices",
         "LeaveKindEnum": "secondments.models.LeaveKind.choices",
         "RoleEnum": "backend.accounts.roles.Role.choices",
+        "TimesheetStatusEnum": "secondments.models.TimesheetStatus.choices",
+        "PlacementStatusEnum": "secondments.models.PlacementStatus.choices",
     },
 }
+
+# Hours: a secretary's total across placements per day is at most this (and never above 24).
+DAILY_HOURS_CAP = env.int("DAILY_HOURS_CAP", default=12)
+# Proxies whose X-Forwarded-For is believed when recording an approver's IP address.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+# Public address of the app, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: with no broker configured, tasks run eagerly in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "timesheets-deemed-approval": {"task": "secondments.tasks.timesheets_deem_approved", "schedule": 3600.0},
+    "timesheets-reminders": {
+        "task": "secondments.tasks.timesheet_reminders_send",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
+}
 
 # E-mail from EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

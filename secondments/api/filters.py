@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from backend.core.models import AuditEvent
-from secondments.models import Client, Leave, Placement, RateCard, Secretary
+from secondments.models import Client, Leave, Placement, RateCard, Secretary, Timesheet, TimesheetStatus
 
 
 class SecretaryFilter(django_filters.FilterSet):
@@ -65,3 +65,20 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "object_type", "object_id", "actor"]
+
+
+class TimesheetFilter(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="placement__client_id")
+    secretary = django_filters.NumberFilter(field_name="placement__secretary_id")
+    placement = django_filters.NumberFilter(field_name="placement_id")
+    status = django_filters.MultipleChoiceFilter(choices=TimesheetStatus.choices)
+    period_contains = django_filters.DateFilter(method="filter_contains", label="Period holds this date")
+    period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte")
+    period_to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
+
+    class Meta:
+        model = Timesheet
+        fields = ["client", "secretary", "placement", "status"]
+
+    def filter_contains(self, qs: QuerySet[Timesheet], name: str, value: object) -> QuerySet[Timesheet]:
+        return qs.filter(period_start__lte=value, period_end__gte=value)

@@ -118,6 +118,7 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
             "vat_treatment",
             "cost_centre",
             "approval_period",
+            "deemed_approval_days",
             "approver_ids",
             "active",
             "created_at",
@@ -307,6 +308,14 @@ class ClientInputSerializer(InputSerializer):
     vat_treatment = serializers.ChoiceField(choices=VatTreatment.choices)
     cost_centre = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     approval_period = serializers.ChoiceField(choices=ApprovalPeriod.choices, default=ApprovalPeriod.MONTHLY)
+    deemed_approval_days = serializers.IntegerField(
+        min_value=0,
+        max_value=60,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Approve submitted hours automatically after this many working days; null: off (the default).",
+    )
     approver_ids = PrimaryKeyField(many=True, required=False, source="approvers", queryset=None)
     active = serializers.BooleanField(required=False, default=True)
 

@@ -26,6 +26,7 @@ CLIENT_FIELDS = [
     "vat_treatment",
     "cost_centre",
     "approval_period",
+    "deemed_approval_days",
     "active",
 ]
 

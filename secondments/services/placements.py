@@ -17,6 +17,7 @@ from secondments.models import (
     PlacementRate,
     PlacementStatus,
     Secretary,
+    TimeEntry,
 )
 from secondments.selectors.capacity import Shortfall, Span, placement_shortfalls
 from secondments.selectors.rates import placement_rate_on, rate_card_rate_on
@@ -206,6 +207,9 @@ def placement_update(
     end = data.get("end_date", placement.end_date)
     hours = data.get("hours_per_week", placement.hours_per_week)
     _placement_clean(secretary=placement.secretary, client=placement.client, start=start, end=end, hours=hours)
+    logged = TimeEntry.objects.filter(timesheet__placement=placement)
+    if end is not None and logged.filter(date__gt=end).exists():
+        raise ValidationError({"end_date": ["Hours are logged after this day; the placement cannot end before them."]})
     if start != placement.start_date:
         _draft_rate_move(placement=placement, start=start)
     changed, fields = model_update(
@@ -266,6 +270,14 @@ def placement_activate(*, placement: Placement, actor: User) -> Placement:
 def placement_end(*, placement: Placement, actor: User, end_date: datetime.date) -> Placement:
     """End an active placement on ``end_date`` (not after its planned end, not before its start)."""
     placement = _lock(placement)
+    last = (
+        TimeEntry.objects.filter(timesheet__placement=placement)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last is not None and end_date < last:
+        raise ValidationError({"end_date": [f"Hours are logged up to {last}; end the placement on or after that day."]})
     if end_date < placement.start_date:
         raise ValidationError({"end_date": ["A placement cannot end before it starts."]})
     if placement.end_date is not None and end_date > placement.end_date:
@@ -287,6 +299,11 @@ def placement_cancel(*, placement: Placement, actor: User, reason: str) -> Place
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the placement is cancelled."]})
     placement = _lock(placement)
+    if TimeEntry.objects.filter(timesheet__placement=placement).exists():
+        raise ApplicationError(
+            "Hours are logged on this placement: end it instead of cancelling it.",
+            fields={"status": ["Has hours."]},
+        )
     return _transition(
         placement=placement,
         actor=actor,

@@ -4,6 +4,15 @@ Deterministic for a given date (placements lie around ``timezone.localdate()``;
 nothing random) and idempotent: when the demo pool exists the command says so
 and changes nothing. Everything is loaded in one transaction, so a failed run
 leaves no half demo behind.
+
+The hours: every active or ended placement has time entries on its working days
+up to yesterday (none on leave), written per secretary per week through the
+week grid. The sheets of periods before the last ended one are approved by the
+client's approver; those of the last ended period (week or month) are partly
+handed in and wait in the approval inbox, one is rejected (the demo
+secretary's), the rest are still open; the sheets of the running period are
+open. One client has deemed approval on, and one of its older sheets has been
+deemed approved.
 """
 
 import datetime
@@ -13,16 +22,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import user_create
 from backend.core.models import AuditEvent
+from backend.core.periods import add_working_days, approval_period_bounds
 from backend.core.services import audit_record, model_snapshot
 from secondments.demo import DEMO_PASSWORD, DEMO_POOL_NAME, demo_user
 from secondments.models import (
+    ApprovalKind,
     ApprovalPeriod,
     Client,
     ClientKind,
@@ -33,6 +44,9 @@ from secondments.models import (
     Pool,
     RateCard,
     Secretary,
+    TimeEntry,
+    Timesheet,
+    TimesheetStatus,
     VatTreatment,
 )
 from secondments.services.clients import client_create
@@ -41,6 +55,17 @@ from secondments.services.placements import placement_change_rate, placement_cre
 from secondments.services.pools import pool_create
 from secondments.services.rate_cards import rate_card_create
 from secondments.services.secretaries import secretary_create, secretary_set_employer_cost
+from secondments.services.timesheets import (
+    LOGGABLE_PLACEMENT_STATUSES,
+    Cell,
+    daily_cap,
+    deemed_approval_due,
+    timesheet_approve,
+    timesheet_reject,
+    timesheet_submit,
+    timesheets_deem_approved,
+    week_grid_save,
+)
 
 POOL_COST_CENTRE = "CC-4100"
 MATERNITY_COVER = "Zwangerschapsverlof / maternity cover"
@@ -156,6 +181,7 @@ TENANTS: list[dict[str, Any]] = [
         "invoice_language": "nl",
         "approval_period": ApprovalPeriod.WEEKLY,
         "payment_term_days": 30,
+        "deemed_approval_days": 5,  # the one client with deemed approval on
     },
     {
         "key": "lumen",
@@ -212,8 +238,12 @@ INTERNAL_CLIENTS: list[dict[str, Any]] = [
 OTHER_APPROVERS = [
     ("noordzee", "Lisa Hoekstra", "l.hoekstra@noordzee-energie.example", "en"),
     ("kade", "Bram Kuiper", "b.kuiper@kade-architecten.example", "nl"),
+    ("lumen", "Daniel Okafor", "d.okafor@lumenhealth.example", "en"),
     ("rheinland", "Katrin Müller", "k.mueller@rheinland-logistik.example", "en"),
     ("hr", "Ruud Dekker", "r.dekker@secondo.demo", "nl"),
+    ("finance", "Gerrit Post", "g.post@secondo.demo", "nl"),
+    ("communicatie", "Iris Wouters", "i.wouters@secondo.demo", "nl"),
+    ("facilitair", "Henk Veenstra", "h.veenstra@secondo.demo", "nl"),
 ]
 DEMO_APPROVER_CLIENTS = ["vandijk", "brouwer"]
 
@@ -278,6 +308,39 @@ LEAVE = [
     LeaveSeed("kim", 5, 0, 5, LeaveKind.VACATION, "Vakantie"),
     LeaveSeed("femke", 1, 0, 12, LeaveKind.PARENTAL, "Ouderschapsverlof"),
 ]
+
+
+# The hours. The approver's IP recorded with each demo approval (TEST-NET-1, RFC 5737).
+DEMO_APPROVAL_IP = "192.0.2.10"
+# Of the last ended period, these (secretary, client) sheets are not handed in yet ...
+LAST_PERIOD_LEFT_OPEN = {("lotte", "brouwer"), ("eva", "finance"), ("ingrid", "facilitair"), ("yvonne", "communicatie")}
+# ... and this one was handed in and sent back by the approver (the demo secretary sees why).
+LAST_PERIOD_REJECTED = ("anouk", "vandijk")
+DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni",
+                "juli", "augustus", "september", "oktober", "november", "december"]  # fmt: skip
+ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June",
+                  "July", "August", "September", "October", "November", "December"]  # fmt: skip
+# Short descriptions of a day's work, in the client's language.
+DESCRIPTIONS = {
+    "nl": [
+        "Agendabeheer en correspondentie",
+        "Notulen teamoverleg",
+        "Dossiers bijgewerkt",
+        "Vergadering voorbereid",
+        "Post en telefoon",
+        "Reizen en afspraken geregeld",
+        "Stukken voor het MT",
+    ],
+    "en": [
+        "Diary management and e-mail",
+        "Minutes of the team meeting",
+        "Filing and records",
+        "Meeting preparation",
+        "Phone and front desk",
+        "Travel arrangements",
+        "Board papers",
+    ],
+}
 
 
 def _demo_user_create(*, actor: User, role: Role, language: str = "nl") -> User:
@@ -376,6 +439,7 @@ def demo_seed(*, today: datetime.date) -> None:
             note=leave.note,
         )
 
+    placed: list[tuple[PlacementSeed, Placement]] = []
     for plan in PLACEMENTS:
         start = week(plan.start_week)
         end = week(plan.end_week) - datetime.timedelta(days=3) if plan.end_week is not None else None
@@ -390,6 +454,7 @@ def demo_seed(*, today: datetime.date) -> None:
             purpose=plan.purpose,
             status=PlacementStatus.DRAFT if plan.draft else PlacementStatus.ACTIVE,
         )
+        placed.append((plan, placement))
         if end is not None and end < today:
             placement_end(placement=placement, actor=manager, end_date=end)
         elif plan.end_week is None and not plan.draft and start < INDEXATION_DAY <= today and plan.rate is None:
@@ -403,6 +468,149 @@ def demo_seed(*, today: datetime.date) -> None:
                 reason=f"Jaarlijkse indexatie {INDEXATION_DAY.year}",
             )
 
+    _hours_log(today=today, secretaries=secretaries, placed=placed)
+    _timesheets_settle(today=today, admin=admin, approver=approver, placed=placed)
+
+
+def _day_quarters(*, hours_per_week: Decimal, week_no: int, salt: int) -> list[int]:
+    """A week's hours over Monday..Friday in quarter hours: even, rotated weekly, now and then one quarter moved."""
+    base, extra = divmod(int(hours_per_week * 4), 5)
+    quarters = [base + (1 if (day - week_no - salt) % 5 < extra else 0) for day in range(5)]
+    if (week_no + salt) % 3 == 0:  # a busier day and a quieter one, the week's total unchanged
+        busy = (week_no + salt) % 5
+        for step in range(1, 5):
+            moved = list(quarters)
+            moved[busy] += 1
+            moved[(busy + step) % 5] -= 1
+            if min(moved) >= 1 and max(moved) - min(moved) <= 2:  # days stay within half an hour of each other
+                return moved
+    return quarters
+
+
+def _hours_log(
+    *, today: datetime.date, secretaries: dict[str, Secretary], placed: list[tuple[PlacementSeed, Placement]]
+) -> None:
+    """Each secretary logs their hours week by week on the grid, up to yesterday, never on leave."""
+    yesterday = today - datetime.timedelta(days=1)
+    cap = daily_cap()
+    for key, secretary in secretaries.items():
+        own = [
+            (salt, p)
+            for salt, (plan, p) in enumerate(placed)
+            if plan.secretary == key and p.status in LOGGABLE_PLACEMENT_STATUSES and p.start_date <= yesterday
+        ]
+        if not own:
+            continue
+        on_leave = {
+            leave.start_date + datetime.timedelta(days=n)
+            for leave in secretary.leaves.all()
+            for n in range((leave.end_date - leave.start_date).days + 1)
+        }
+        first = min(p.start_date for _, p in own)
+        monday = first - datetime.timedelta(days=first.weekday())
+        while monday <= yesterday:
+            week_no = monday.toordinal() // 7
+            day_totals: dict[datetime.date, Decimal] = {}
+            cells = []
+            for salt, p in own:
+                quarters = _day_quarters(hours_per_week=p.hours_per_week, week_no=week_no, salt=salt)
+                for weekday, quarter_count in enumerate(quarters):
+                    day = monday + datetime.timedelta(days=weekday)
+                    if day > yesterday or day < p.start_date or (p.end_date and day > p.end_date) or day in on_leave:
+                        continue
+                    hours = min(Decimal(quarter_count) / 4, cap - day_totals.get(day, Decimal(0)))
+                    if hours <= 0:
+                        continue
+                    day_totals[day] = day_totals.get(day, Decimal(0)) + hours
+                    texts = DESCRIPTIONS[p.client.invoice_language]
+                    cells.append(
+                        Cell(
+                            placement=p,
+                            date=day,
+                            hours=hours,
+                            description=texts[(weekday + 3 * week_no + salt) % len(texts)],
+                        )
+                    )
+            if cells:
+                week_grid_save(actor=secretary.user, secretary=secretary, cells=cells)
+            monday += datetime.timedelta(weeks=1)
+
+
+def _period_starts(*, today: datetime.date, client: Client) -> tuple[datetime.date, datetime.date]:
+    """The first days of the client's running approval period and of the last ended one."""
+    current_start, _ = approval_period_bounds(today, client.approval_period)
+    last_start, _ = approval_period_bounds(current_start - datetime.timedelta(days=1), client.approval_period)
+    return current_start, last_start
+
+
+def _at_nine(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _timesheets_settle(
+    *, today: datetime.date, admin: User, approver: User, placed: list[tuple[PlacementSeed, Placement]]
+) -> None:
+    """Hand in and approve the sheets of the past; leave the last ended period partly pending, one rejected."""
+    keys = {p.pk: (plan.secretary, plan.client) for plan, p in placed}
+    sheets = list(
+        Timesheet.objects.filter(placement__in=keys)
+        .select_related("placement__client", "placement__secretary__user")
+        .order_by("period_start", "placement_id")
+    )
+    approver_of: dict[int, User] = {}
+    for client in Client.objects.filter(placements__in=keys).distinct().prefetch_related("approvers"):
+        approvers = sorted(client.approvers.all(), key=lambda u: (u.pk != approver.pk, u.pk))
+        approver_of[client.pk] = approvers[0]
+
+    # A deemed-approval client's approver let one older sheet per placement lapse: the latest that is due by today.
+    deemed: dict[int, int] = {}  # placement -> sheet
+    for sheet in reversed(sheets):
+        client = sheet.placement.client
+        current_start, last_start = _period_starts(today=today, client=client)
+        if client.deemed_approval_days is None or sheet.period_start >= last_start:
+            continue
+        if sheet.placement_id in deemed:
+            continue
+        handed_in = Timesheet(placement=sheet.placement, submitted_at=_at_nine(add_working_days(sheet.period_end, 1)))
+        due = deemed_approval_due(timesheet=handed_in)
+        if due is not None and due <= today:
+            deemed[sheet.placement_id] = sheet.pk
+
+    for sheet in sheets:
+        client = sheet.placement.client
+        key = keys[sheet.placement_id]
+        secretary_user = sheet.placement.secretary.user
+        current_start, last_start = _period_starts(today=today, client=client)
+        if sheet.period_start >= current_start:
+            continue  # the running period: still being filled in
+        if sheet.period_start == last_start and key in LAST_PERIOD_LEFT_OPEN:
+            continue
+        sheet = timesheet_submit(timesheet=sheet, actor=secretary_user)
+        if sheet.period_start == last_start:
+            if key == LAST_PERIOD_REJECTED:
+                days = list(sheet.entries.order_by("date").values_list("date", flat=True))
+                day = days[len(days) // 2]
+                reason = (
+                    f"Uren op {day.day} {DUTCH_MONTHS[day.month - 1]} kloppen niet / "
+                    f"hours on {day.day} {ENGLISH_MONTHS[day.month - 1]} look wrong"
+                )
+                timesheet_reject(timesheet=sheet, actor=approver_of[client.pk], reason=reason)
+            continue  # waits in the approval inbox
+        if deemed.get(sheet.placement_id) == sheet.pk:
+            handed_in_at = _at_nine(add_working_days(sheet.period_end, 1))
+            Timesheet.objects.filter(pk=sheet.pk).update(submitted_at=handed_in_at)
+            audit_record(
+                actor=admin,
+                action="timesheet.backdate",
+                obj=sheet,
+                before={"submitted_at": sheet.submitted_at},
+                after={"submitted_at": handed_in_at},
+                reason="Demo history: handed in on the first working day after the period, so deemed approval applies.",
+            )
+            continue
+        timesheet_approve(timesheet=sheet, actor=approver_of[client.pk], ip=DEMO_APPROVAL_IP)
+    timesheets_deem_approved()
+
 
 def demo_summary() -> list[str]:
     pool = Pool.objects.get(name=DEMO_POOL_NAME)
@@ -410,6 +618,13 @@ def demo_summary() -> list[str]:
     placements = Placement.objects.filter(secretary__pool=pool)
     statuses = dict(placements.values_list("status").annotate(n=Count("id")).order_by())
     status_text = ", ".join(f"{statuses.get(s, 0)} {s}" for s in PlacementStatus.values if statuses.get(s))
+    sheets = Timesheet.objects.filter(placement__secretary__pool=pool)
+    sheet_statuses = dict(sheets.values_list("status").annotate(n=Count("id")).order_by())
+    sheet_text = (
+        ", ".join(f"{sheet_statuses[s]} {s}" for s in TimesheetStatus.values if sheet_statuses.get(s)) or "none"
+    )
+    deemed = sheets.filter(approval_kind=ApprovalKind.DEEMED).count()
+    entries = TimeEntry.objects.filter(timesheet__in=sheets).aggregate(n=Count("id"), hours=Sum("hours"))
     return [
         f"pool: {pool.name} ({pool.cost_centre}), managed by {', '.join(m.email for m in pool.managers.all())}",
         f"secretaries: {pool.secretaries.count()}",
@@ -417,6 +632,8 @@ def demo_summary() -> list[str]:
         f"rate cards: {RateCard.objects.filter(pool=pool).count()}",
         f"placements: {placements.count()} ({status_text})",
         f"leave: {Leave.objects.filter(secretary__pool=pool).count()}",
+        f"timesheets: {sheets.count()} ({sheet_text}; {deemed} deemed approved)",
+        f"time entries: {entries['n']} ({entries['hours'] or 0:.2f} h)",
         f"audit events: {AuditEvent.objects.count()}",
     ]
 

@@ -1,0 +1,107 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from backend.core.api import InputSerializer, PrimaryKeyField
+from secondments.models import TimeEntry, Timesheet, TimesheetStatus
+
+
+class TimeEntrySerializer(serializers.ModelSerializer[TimeEntry]):
+    class Meta:
+        model = TimeEntry
+        fields = ["id", "date", "hours", "description"]
+
+
+class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
+    """A timesheet with its entries and approval evidence. No rates: secretaries see it too."""
+
+    placement_id = serializers.IntegerField(read_only=True)
+    secretary = serializers.SerializerMethodField()
+    client = serializers.SerializerMethodField()
+    total_hours = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True)
+    submitted_by = serializers.EmailField(source="submitted_by.email", default=None, read_only=True)
+    approved_by = serializers.EmailField(source="approved_by.email", default=None, read_only=True)
+    rejected_by = serializers.EmailField(source="rejected_by.email", default=None, read_only=True)
+    entries = TimeEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Timesheet
+        fields = [
+            "id",
+            "placement_id",
+            "secretary",
+            "client",
+            "period_start",
+            "period_end",
+            "status",
+            "total_hours",
+            "submitted_at",
+            "submitted_by",
+            "approved_at",
+            "approved_by",
+            "approval_kind",
+            "approval_hash",
+            "rejected_at",
+            "rejected_by",
+            "rejection_reason",
+            "entries",
+        ]
+
+    def get_secretary(self, sheet: Timesheet) -> dict[str, Any]:
+        s = sheet.placement.secretary
+        return {"id": s.pk, "full_name": s.user.full_name}
+
+    def get_client(self, sheet: Timesheet) -> dict[str, Any]:
+        c = sheet.placement.client
+        return {"id": c.pk, "legal_name": c.legal_name}
+
+
+class GridCellSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    description = serializers.CharField()
+    editable = serializers.BooleanField()
+    timesheet_id = serializers.IntegerField(allow_null=True)
+    timesheet_status = serializers.ChoiceField(choices=TimesheetStatus.choices, allow_null=True)
+
+
+class GridRowSerializer(serializers.Serializer):
+    placement_id = serializers.IntegerField(source="placement.pk")
+    client = serializers.CharField(source="placement.client.legal_name")
+    hours_per_week = serializers.DecimalField(source="placement.hours_per_week", max_digits=5, decimal_places=2)
+    cells = GridCellSerializer(many=True)
+    rejection_reasons = serializers.ListField(child=serializers.CharField())
+
+
+class WeekGridSerializer(serializers.Serializer):
+    secretary_id = serializers.IntegerField(source="secretary.pk")
+    week = serializers.CharField()
+    days = serializers.ListField(child=serializers.DateField())
+    rows = GridRowSerializer(many=True)
+    day_totals = serializers.ListField(child=serializers.DecimalField(max_digits=5, decimal_places=2))
+    daily_cap = serializers.DecimalField(max_digits=4, decimal_places=2)
+
+
+class WeekGridQuerySerializer(InputSerializer):
+    week = serializers.RegexField(r"^\d{4}-W\d{2}$", error_messages={"invalid": "An ISO week such as 2026-W24."})
+    secretary_id = serializers.IntegerField(required=False)
+
+
+class CellInputSerializer(InputSerializer):
+    placement_id = PrimaryKeyField(source="placement", queryset=None)
+    date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=2, min_value=0, max_value=24, allow_null=True)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WeekGridInputSerializer(InputSerializer):
+    secretary_id = serializers.IntegerField(required=False)
+    cells = CellInputSerializer(many=True, allow_empty=False, max_length=7 * 20)  # type: ignore[call-arg]
+
+
+class ReasonInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class BulkApproveInputSerializer(InputSerializer):
+    timesheet_ids = PrimaryKeyField(many=True, source="timesheets", queryset=None, allow_empty=False)
