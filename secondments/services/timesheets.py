@@ -299,10 +299,7 @@ def timesheets_approve(*, timesheets: list[Timesheet], actor: User, ip: str | No
     sheets = [_lock(t) for t in sorted(unique.values(), key=lambda t: t.pk)]
     errors: dict[str, list[str]] = {}
     for sheet in sheets:
-        if sheet.placement.secretary.user_id == actor.pk:
-            raise PermissionDenied("A secretary can never approve their own hours.")
-        if not sheet.placement.client.approvers.filter(pk=actor.pk).exists():
-            raise PermissionDenied("Only an approver of this client approves its hours.")
+        _check_approver(sheet, actor)
         if sheet.status != TimesheetStatus.SUBMITTED:
             errors.setdefault("timesheet_ids", []).append(f"Timesheet {sheet.pk} is {sheet.status}, not submitted.")
     if errors:
