@@ -153,3 +153,9 @@ def add_working_days(day: datetime.date, count: int) -> datetime.date:
 
 def is_quarter_hour(hours: Decimal) -> bool:
     return (hours * 4) == (hours * 4).to_integral_value()
+
+
+def weeks_window(start: datetime.date, weeks: int) -> tuple[datetime.date, datetime.date]:
+    """From the Monday of ``start``'s ISO week, ``weeks`` whole weeks: (Monday, Sunday)."""
+    first = IsoWeek.of(start).monday
+    return first, first + datetime.timedelta(weeks=weeks) - ONE_DAY

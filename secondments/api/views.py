@@ -18,12 +18,12 @@ from backend.accounts.selectors import user_placeable
 from backend.core.api import NoInputSerializer, request_user
 from backend.core.models import AuditEvent
 from backend.core.pagination import Pagination
-from backend.core.periods import IsoWeek
+from backend.core.periods import weeks_window
 from secondments.api import filters
 from secondments.api import serializers as s
 from secondments.models import Client, Leave, Placement, PlacementRate, Pool, RateCard, Secretary
 from secondments.selectors.availability import availability_search
-from secondments.selectors.capacity import CAPACITY_STATUSES, secretaries_capacity
+from secondments.selectors.capacity import pool_board, secretaries_capacity
 from secondments.selectors.scoping import (
     client_list_for,
     leave_list_for,
@@ -122,26 +122,8 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def capacity(self, request: Request, pk: str | None = None) -> Response:
         pool = self.get_object()
         query = self._input(s.CapacityQuerySerializer, request.query_params.dict())
-        start = query.get("start") or _today()
-        weeks = query["weeks"]
-        first = IsoWeek.of(start).monday
-        last = first + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
-        secretaries = list(Secretary.objects.filter(pool=pool, active=True).select_related("user", "pool"))
-        capacity = secretaries_capacity(secretaries=secretaries, start=first, end=last)
-        placements = (
-            Placement.objects.filter(
-                secretary__pool=pool, status__in=CAPACITY_STATUSES, start_date__lte=last, secretary__active=True
-            )
-            .exclude(end_date__lt=first)
-            .select_related("client")
-            .order_by("secretary_id", "start_date")
-        )
-        board = {
-            "weeks": [str(w.week) for w in next(iter(capacity.values()), [])],
-            "rows": [{"secretary": sec, "weeks": capacity[sec.pk]} for sec in secretaries],
-            "placements": placements,
-        }
-        return Response(s.PoolBoardSerializer(board).data)
+        first, last = weeks_window(query.get("start") or _today(), query["weeks"])
+        return Response(s.PoolBoardSerializer(pool_board(pool_id=pool.pk, start=first, end=last)).data)
 
 
 class SecretaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -195,8 +177,7 @@ class SecretaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         """Free hours per ISO week: contract - base workload - leave - placements."""
         secretary = self.get_object()
         query = self._input(s.CapacityQuerySerializer, request.query_params.dict())
-        first = IsoWeek.of(query.get("start") or _today()).monday
-        last = first + datetime.timedelta(weeks=query["weeks"]) - datetime.timedelta(days=1)
+        first, last = weeks_window(query.get("start") or _today(), query["weeks"])
         weeks = secretaries_capacity(secretaries=[secretary], start=first, end=last)[secretary.pk]
         return Response(s.WeekCapacitySerializer(weeks, many=True).data)
 

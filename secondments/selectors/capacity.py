@@ -195,3 +195,29 @@ def placement_shortfalls(
         return new > old
 
     return [Shortfall(week=c.week, short=-c.free) for c in capacities if c.free < 0 and added(c.week)]
+
+
+@dataclass
+class PoolBoard:
+    weeks: list[str]
+    rows: list[dict[str, object]]
+    placements: list[Placement]
+
+
+def pool_board(*, pool_id: int, start: datetime.date, end: datetime.date) -> PoolBoard:
+    """The pool board: every active secretary's free hours per week and the placements as bars (4 queries)."""
+    secretaries = list(Secretary.objects.filter(pool_id=pool_id, active=True).select_related("user", "pool"))
+    capacity = secretaries_capacity(secretaries=secretaries, start=start, end=end)
+    placements = list(
+        Placement.objects.filter(
+            secretary__pool_id=pool_id, status__in=CAPACITY_STATUSES, start_date__lte=end, secretary__active=True
+        )
+        .exclude(end_date__lt=start)
+        .select_related("client")
+        .order_by("secretary_id", "start_date")
+    )
+    return PoolBoard(
+        weeks=[str(w) for w in weeks_between(start, end)],
+        rows=[{"secretary": sec, "weeks": capacity.get(sec.pk, [])} for sec in secretaries],
+        placements=placements,
+    )

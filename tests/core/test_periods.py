@@ -266,3 +266,10 @@ def test_parse_month_refuses_what_is_no_month(text: str) -> None:
     with pytest.raises(ValueError) as excinfo:
         parse_month(text)
     assert str(excinfo.value) == f"{text!r} is not a month such as 2026-10."
+
+
+def test_weeks_window_starts_on_the_monday_and_spans_whole_weeks() -> None:
+    from backend.core.periods import weeks_window
+
+    assert weeks_window(datetime.date(2026, 12, 31), 2) == (datetime.date(2026, 12, 28), datetime.date(2027, 1, 10))
+    assert weeks_window(datetime.date(2026, 6, 15), 1) == (datetime.date(2026, 6, 15), datetime.date(2026, 6, 21))

@@ -391,3 +391,11 @@ class TestPrevious:
         assert self.shortfalls(p, hours_per_week=Decimal("11.00")) == [
             Shortfall(week=IsoWeek(2026, week), short=Decimal("3.00")) for week in (25, 26, 27, 28)
         ]
+
+
+def test_the_board_of_a_pool_without_secretaries_still_lists_its_weeks() -> None:
+    from secondments.selectors.capacity import pool_board
+    from tests.factories import PoolFactory
+
+    board = pool_board(pool_id=PoolFactory().pk, start=datetime.date(2026, 12, 28), end=datetime.date(2027, 1, 10))
+    assert (board.weeks, board.rows, board.placements) == (["2026-W53", "2027-W01"], [], [])
