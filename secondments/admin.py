@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from secondments.models import Client, Leave, Placement, PlacementRate, Pool, RateCard, Secretary
+from secondments.models import Client, Leave, Placement, PlacementRate, Pool, RateCard, Secretary, TimeEntry, Timesheet
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +57,18 @@ class PlacementAdmin(ReadOnlyAdmin):
 @admin.register(Leave)
 class LeaveAdmin(ReadOnlyAdmin):
     list_display = ["secretary", "start_date", "end_date", "kind"]
+
+
+class TimeEntryInline(admin.TabularInline):
+    model = TimeEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ["date", "hours", "description"]
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(ReadOnlyAdmin):
+    list_display = ["placement", "period_start", "period_end", "status", "approval_kind", "approved_at"]
+    list_filter = ["status", "approval_kind"]
+    list_select_related = ["placement__secretary__user", "placement__client"]
+    inlines = [TimeEntryInline]

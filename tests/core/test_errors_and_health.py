@@ -143,3 +143,9 @@ def test_the_admin_login_is_locked_out_per_account_and_address() -> None:
 def test_the_front_door_leads_to_the_api_documentation(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/")
     assert (response.status_code, response["Location"]) == (302, "/api/docs/")
+
+
+def test_the_admin_lists_timesheets_read_only(admin_client) -> None:  # type: ignore[no-untyped-def]
+    response = admin_client.get("/admin/secondments/timesheet/")
+    assert response.status_code == 200
+    assert admin_client.get("/admin/secondments/timesheet/add/").status_code == 403
