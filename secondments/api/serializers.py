@@ -320,12 +320,6 @@ class ClientInputSerializer(InputSerializer):
     active = serializers.BooleanField(required=False, default=True)
 
 
-class ClientUpdateInputSerializer(ClientInputSerializer):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["partial"] = True
-        super().__init__(*args, **kwargs)
-
-
 class RateCardInputSerializer(InputSerializer):
     pool_id = PrimaryKeyField(source="pool", queryset=None)
     client_kind = serializers.ChoiceField(choices=ClientKind.choices)

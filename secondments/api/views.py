@@ -64,8 +64,11 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
             return super().get_queryset()
         return self.scoped_queryset()
 
-    def _input(self, serializer_class: type[BaseSerializer[Any]], data: Any, **scopes: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data, context={"request": self.request, "scopes": scopes})
+    def _input(
+        self, serializer_class: type[BaseSerializer[Any]], data: Any, *, partial: bool = False, **scopes: Any
+    ) -> dict[str, Any]:
+        """Parse ``data``; ``scopes`` give the querysets (scoped to the user) that ids are looked up in."""
+        serializer = serializer_class(data=data, partial=partial, context={"request": self.request, "scopes": scopes})
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -104,13 +107,10 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(request=s.PoolInputSerializer, responses=s.PoolSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         pool = self.get_object()
-        serializer = s.PoolInputSerializer(
-            data=request.data,
-            partial=True,
-            context={"scopes": {"manager_ids": User.objects.filter(is_team_manager=True)}},
+        data = self._input(
+            s.PoolInputSerializer, request.data, partial=True, manager_ids=User.objects.filter(is_team_manager=True)
         )
-        serializer.is_valid(raise_exception=True)
-        pool = pool_services.pool_update(pool=pool, actor=self.user, data=dict(serializer.validated_data))
+        pool = pool_services.pool_update(pool=pool, actor=self.user, data=data)
         return self._render(Pool.objects.prefetch_related("managers").get(pk=pool.pk))
 
     @extend_schema(
@@ -250,14 +250,11 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         client = client_services.client_create(actor=self.user, **data)
         return self._render(self.get_queryset().get(pk=client.pk), code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ClientUpdateInputSerializer, responses=s.ClientSerializer)
+    @extend_schema(request=s.ClientInputSerializer, responses=s.ClientSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         client = self.get_object()
-        serializer = s.ClientInputSerializer(
-            data=request.data, partial=True, context={"scopes": {"approver_ids": self._approvers()}}
-        )
-        serializer.is_valid(raise_exception=True)
-        client = client_services.client_update(client=client, actor=self.user, data=dict(serializer.validated_data))
+        data = self._input(s.ClientInputSerializer, request.data, partial=True, approver_ids=self._approvers())
+        client = client_services.client_update(client=client, actor=self.user, data=data)
         return self._render(self.get_queryset().get(pk=client.pk))
 
 
