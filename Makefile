@@ -51,7 +51,11 @@ pytest: install
 
 test: lint typecheck schema pytest
 
+# Every bench/bench_*.py; figures only. bench_pdf.py compares with wkhtmltopdf (installed here if possible, else skipped);
+# bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL.
 bench: install
+	@command -v wkhtmltopdf >/dev/null || (apt-get update -qq && apt-get install -y -qq wkhtmltopdf) \
+		|| echo "bench: wkhtmltopdf could not be installed; bench_pdf.py says so and skips the comparison"
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(PY) $$b || exit 1; done; else echo "no benchmarks yet"; fi
 
 clean:

@@ -8,6 +8,7 @@ from backend.core.views import healthz
 api_v1 = [
     path("", include("backend.accounts.api.urls")),
     path("", include("secondments.api.urls")),
+    path("", include("billing.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,6 +1,6 @@
 """Bad input on every write endpoint: refused with HTTP 400 in the one error
-shape, and nothing written (every row of every secondments model, every user,
-every audit event, token and many-to-many link is as it was).
+shape, and nothing written (every row of every secondments and billing model,
+every user, every audit event, token and many-to-many link is as it was).
 
 Each case names the role allowed to call the endpoint; the valid bodies the
 cases are built from are shown to be accepted, so every refusal is caused by
@@ -19,7 +19,16 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from secondments.models import Placement, RateCard, Timesheet, TimesheetStatus
+from billing.models import Invoice
+from billing.services.invoices import (
+    CreditRequest,
+    credit_note_create,
+    invoice_create,
+    invoice_finalize,
+    invoice_line_add,
+)
+from billing.services.runs import invoice_run_start
+from secondments.models import Placement, RateCard, Timesheet, TimesheetStatus, VatTreatment
 from secondments.services.timesheets import (
     Cell,
     timesheet_approve,
@@ -28,6 +37,7 @@ from secondments.services.timesheets import (
     timesheets_mark_invoiced,
     week_grid_save,
 )
+from tests.billing.conftest import APRIL, MAY, approved_sheet
 from tests.conftest import World, api_client_for
 from tests.factories import PASSWORD, ClientFactory, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
 
@@ -63,10 +73,10 @@ def not_a_list(type_name: str) -> list[str]:
 
 
 def _state_models() -> list[Any]:
-    """Every secondments model (with the many-to-many link tables), users, audit events, tokens."""
+    """Every secondments and billing model (with the many-to-many link tables), users, audit events, tokens."""
     models: list[Any] = [User, AuditEvent, Token]
-    for model in apps.get_app_config("secondments").get_models(include_auto_created=True):
-        models.append(model)
+    for app in ("secondments", "billing"):
+        models.extend(apps.get_app_config(app).get_models(include_auto_created=True))
     return models
 
 
@@ -75,7 +85,7 @@ def db_state() -> dict[str, list[dict[str, Any]]]:
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in _state_models()}
 
 
-def test_the_watched_state_covers_every_secondments_table() -> None:
+def test_the_watched_state_covers_every_secondments_and_billing_table() -> None:
     """A guard on the guard: the snapshot holds the models and link tables this file relies on."""
     labels = {model._meta.label for model in _state_models()}
     assert {
@@ -94,6 +104,10 @@ def test_the_watched_state_covers_every_secondments_table() -> None:
         "secondments.Leave",
         "secondments.Timesheet",
         "secondments.TimeEntry",
+        "billing.InvoiceCounter",
+        "billing.InvoiceRun",
+        "billing.Invoice",
+        "billing.InvoiceLine",
     } <= labels
 
 
@@ -279,6 +293,121 @@ def _draft_placement(world: World) -> dict[str, Any]:
     return {"draft": PlacementFactory(secretary=world.secretary, client=world.client, status="draft")}
 
 
+# Invoices, made through the billing services as finance makes them.
+
+
+def _run_draft(world: World) -> dict[str, Any]:
+    """``draft``: the May 2026 run's draft for the client, 20 approved hours at 55.00 (``hours_line``)."""
+    approved_sheet(world.placement, MAY, world.approver)
+    [draft] = invoice_run_start(actor=world.finance, year=2026, month=5, client=world.client).invoices.all()
+    return {"draft": draft, "hours_line": draft.lines.get()}
+
+
+def _empty_draft(world: World) -> dict[str, Any]:
+    """``empty``: a manual draft without lines."""
+    return {"empty": invoice_create(client=world.client, actor=world.finance)}
+
+
+def _finalised_invoice(world: World) -> dict[str, Any]:
+    """``invoice``: 2026-00001 for the client, 20 h at 55.00 (``hours_line``) and 2 x 150.00 (``manual_line``)."""
+    made = _run_draft(world)
+    manual = invoice_line_add(
+        invoice=made["draft"],
+        actor=world.finance,
+        description="Minutes course",
+        quantity=Decimal("2.00"),
+        unit_price=Decimal("150.00"),
+    )
+    invoice = invoice_finalize(invoice=made["draft"], actor=world.finance)
+    assert invoice.number == "2026-00001"
+    return {"invoice": invoice, "hours_line": made["hours_line"], "manual_line": manual}
+
+
+def _partly_credited(world: World) -> dict[str, Any]:
+    """The finalised invoice, 5 of its 20 hours credited by ``note`` (CN-2026-00001): 15 h remain."""
+    made = _finalised_invoice(world)
+    note = credit_note_create(
+        invoice=made["invoice"],
+        actor=world.finance,
+        reason="Five hours were booked twice.",
+        lines=[CreditRequest(line=made["hours_line"], quantity=Decimal("5.00"))],
+    )
+    assert note.number == "CN-2026-00001"
+    return {**made, "note": note}
+
+
+def _fully_credited(world: World) -> dict[str, Any]:
+    made = _finalised_invoice(world)
+    note = credit_note_create(invoice=made["invoice"], actor=world.finance, reason="Billed to the wrong client.")
+    return {**made, "note": note}
+
+
+def _other_draft(world: World) -> Invoice:
+    """The May 2026 run's draft for the other client: 20 h of the other secretary."""
+    approved_sheet(world.other_placement, MAY, world.other_approver)
+    [draft] = invoice_run_start(actor=world.finance, year=2026, month=5, client=world.other_client).invoices.all()
+    return draft
+
+
+def _other_finalised_invoice(world: World) -> dict[str, Any]:
+    """``invoice`` of the client and ``other_invoice`` of the other client (its hours ``other_line``)."""
+    made = _finalised_invoice(world)
+    other = invoice_finalize(invoice=_other_draft(world), actor=world.finance)
+    return {**made, "other_invoice": other, "other_line": other.lines.get()}
+
+
+def _drafts_and_a_finalised_invoice(world: World) -> dict[str, Any]:
+    """In this order: ``invoice`` (2026-00001), ``draft`` (the other client's, which could be finalised)
+    and ``empty`` (a draft without lines)."""
+    made = _finalised_invoice(world)
+    return {**made, "draft": _other_draft(world), **_empty_draft(world)}
+
+
+def _two_drafts(world: World) -> dict[str, Any]:
+    """``draft`` (the run's, with its ``hours_line``) and ``empty``, a manual draft of the same client."""
+    return {**_run_draft(world), **_empty_draft(world)}
+
+
+def _negative_draft(world: World) -> dict[str, Any]:
+    """``negative``: a manual draft whose only line is a discount of 50.00: it totals -60.50."""
+    draft = invoice_create(client=world.client, actor=world.finance)
+    invoice_line_add(
+        invoice=draft, actor=world.finance, description="Goodwill", quantity=Decimal(1), unit_price=Decimal("-50.00")
+    )
+    return {"negative": draft}
+
+
+def _vat_free_drafts(world: World) -> dict[str, Any]:
+    """``reverse``: a draft for an EU business (reverse charge); ``internal``: a draft for an internal client."""
+    eu = ClientFactory(
+        legal_name="Umbrella GmbH",
+        country="DE",
+        kvk_number="",
+        vat_number="DE136695976",
+        vat_treatment=VatTreatment.REVERSE_CHARGE,
+    )
+    department = ClientFactory(internal=True, legal_name="Afdeling Facilitair")
+    return {
+        "reverse": invoice_create(client=eu, actor=world.finance),
+        "internal": invoice_create(client=department, actor=world.finance),
+    }
+
+
+def _run_that_cannot_finalise(world: World) -> dict[str, Any]:
+    """The May draft with a discount of 2000.00 (net -900.00) and April's 5 h approved since: a run that
+    finalises adds those to the draft (net -625.00) and then must refuse, as a whole."""
+    made = _run_draft(world)
+    invoice_line_add(
+        invoice=made["draft"],
+        actor=world.finance,
+        description="Settlement",
+        quantity=Decimal(1),
+        unit_price=Decimal("-2000.00"),
+    )
+    approved_sheet(world.placement, APRIL, world.approver)
+    return made
+
+
 def _with(base: Body, **changes: Any) -> Body:
     """``base`` with some keys changed; a value of ``...`` removes the key; callables get the context."""
 
@@ -350,6 +479,16 @@ REASON = _const({"reason": "Tuesday was a public holiday."})
 RATE = _const({"valid_from": "2026-07-01", "hourly_rate": "60.00"})
 END = _const({"end_date": "2026-06-30"})
 CANCEL = _const({"reason": "Entered twice."})
+INVOICE = lambda c: {  # noqa: E731
+    "client_id": c.client.pk,
+    "notes": "Sponsorship of the tenants' meeting",
+    "period_start": "2026-05-01",
+    "period_end": "2026-05-31",
+}
+LINE = _const({"description": "Minutes course", "quantity": "2.00", "unit_price": "150.00", "vat_rate": "21.00"})
+CREDIT = _const({"reason": "The hours were billed to the wrong client."})
+CREDIT_LINE = lambda c: {"line_id": c.hours_line.pk, "quantity": "5.00"}  # noqa: E731
+RUN = _const({"period": "2026-05"})
 
 
 def users(c: Ctx) -> str:
@@ -423,6 +562,32 @@ def leave_list(c: Ctx) -> str:
 
 def my_leave(c: Ctx) -> str:
     return f"/api/v1/leave/{c.leave.pk}/"
+
+
+def invoices(c: Ctx) -> str:
+    return "/api/v1/invoices/"
+
+
+def invoice_path(name: str, suffix: str = "") -> Path:
+    """The invoice the setup made under ``name``, or one of its actions (``suffix``)."""
+    return lambda c: f"/api/v1/invoices/{getattr(c, name).pk}/{suffix}"
+
+
+def invoice_line(name: str, line: str) -> Path:
+    return lambda c: f"/api/v1/invoices/{getattr(c, name).pk}/lines/{getattr(c, line).pk}/"
+
+
+def finalize_many(c: Ctx) -> str:
+    return "/api/v1/invoices/finalize/"
+
+
+def invoice_runs(c: Ctx) -> str:
+    return "/api/v1/invoice-runs/"
+
+
+def _credit(**changes: Any) -> Body:
+    """A partial credit note of one line (5 h of the hours line), the line with some keys changed."""
+    return lambda c: {**CREDIT(c), "lines": [_with(CREDIT_LINE, **changes)(c)]}
 
 
 NL_VAT_CHECKSUM = "NL123456789B01 is not a valid VAT number (The number's checksum or check digit is invalid)."
@@ -2202,6 +2367,793 @@ CASES = [
         _const({"all": UNKNOWN}),
         setup=_sheets_for_bulk,
     ),
+    # ------------------------------------------------------------ invoices: a manual draft
+    Case("invoice-create-missing-client", FIN, "post", invoices, _const({}), _const({"client_id": REQUIRED})),
+    Case(
+        "invoice-create-client-id-not-a-pk",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, client_id="acme"),
+        _const({"client_id": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "invoice-create-no-such-client",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, client_id=999999),
+        _const({"client_id": no_such_pk(999999)}),
+    ),
+    Case(
+        "invoice-create-inactive-client",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, client_id=lambda c: c.inactive.pk),
+        _const({"client_id": ["This client is inactive."]}),
+        setup=_inactive_client,
+    ),
+    Case(
+        "invoice-create-period-start-only",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, period_end=...),
+        _const({"period_end": ["Give both ends of the service period, or neither."]}),
+    ),
+    Case(
+        "invoice-create-period-end-only",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, period_start=None),
+        _const({"period_start": ["Give both ends of the service period, or neither."]}),
+    ),
+    Case(
+        "invoice-create-period-ends-before-it-starts",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, period_end="2026-04-30"),
+        _const({"period_end": ["The period ends before it starts."]}),
+    ),
+    Case(
+        "invoice-create-period-start-no-such-day",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, period_start="2026-02-30"),
+        _const({"period_start": DATE_FORMAT}),
+    ),
+    Case(
+        "invoice-create-notes-too-long",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, notes="x" * 2001),
+        _const({"notes": ["Ensure this field has no more than 2000 characters."]}),
+    ),
+    Case(
+        "invoice-create-notes-not-a-string",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, notes=["x"]),
+        _const({"notes": ["Not a valid string."]}),
+    ),
+    Case(
+        "invoice-create-unknown-fields",
+        FIN,
+        "post",
+        invoices,
+        _with(INVOICE, status="finalised", number="2026-00042"),
+        _const({"number": UNKNOWN, "status": UNKNOWN}),
+    ),
+    # ------------------------------------------------------------ invoices: delete a draft
+    Case(
+        "invoice-delete-finalised",
+        FIN,
+        "delete",
+        invoice_path("invoice"),
+        _const(None),
+        _const({"status": ["Is finalised."]}),
+        message="Invoice 2026-00001 is finalised: it cannot be deleted. Correct it with a credit note.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "invoice-delete-credit-note",
+        FIN,
+        "delete",
+        invoice_path("note"),
+        _const(None),
+        _const({"status": ["Is finalised."]}),
+        message="Invoice CN-2026-00001 is finalised: it cannot be deleted. Correct it with a credit note.",
+        setup=_partly_credited,
+    ),
+    # ------------------------------------------------------------ invoices: manual lines
+    Case(
+        "line-add-missing-fields",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _const({}),
+        _const({"description": REQUIRED, "quantity": REQUIRED, "unit_price": REQUIRED}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-blank-description",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, description="   "),
+        _const({"description": ["This field may not be blank."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-description-too-long",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, description="x" * 301),
+        _const({"description": ["Ensure this field has no more than 300 characters."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-quantity-not-a-number",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, quantity="two"),
+        _const({"quantity": NUMBER}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-quantity-zero",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, quantity="0"),
+        _const({"quantity": ["The quantity is more than 0 and at most 99999.99, in hundredths."]}),
+        message="The line was not added.",
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-quantity-negative",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, quantity="-2.00"),
+        _const({"quantity": ["The quantity is more than 0 and at most 99999.99, in hundredths."]}),
+        message="The line was not added.",
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-quantity-three-decimals",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, quantity="1.125"),
+        _const({"quantity": ["Ensure that there are no more than 2 decimal places."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-quantity-too-large",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, quantity="100000.00"),
+        _const({"quantity": ["Ensure that there are no more than 7 digits in total."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-unit-price-three-decimals",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, unit_price="150.005"),
+        _const({"unit_price": ["Ensure that there are no more than 2 decimal places."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-unit-price-zero",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, unit_price="0.00"),
+        _const({"unit_price": ["The unit price is not 0 and at most 999999.99 either way, in cents."]}),
+        message="The line was not added.",
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-unit-price-too-large",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, unit_price="-1000000.00"),
+        _const({"unit_price": ["Ensure that there are no more than 8 digits in total."]}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-vat-rate-not-a-number",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, vat_rate="high"),
+        _const({"vat_rate": NUMBER}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-add-vat-rate-not-a-dutch-rate",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, vat_rate="19.00"),
+        _const({"vat_rate": ["A Standard 21 % invoice takes VAT rate 21.00, 9.00, 0.00."]}),
+        message="The line was not added.",
+        setup=_run_draft,
+    ),
+    *[
+        Case(
+            f"line-add-vat-rate-9-on-the-{label}-draft",
+            FIN,
+            "post",
+            invoice_path(name, "lines/"),
+            _with(LINE, vat_rate="9"),
+            _const({"vat_rate": [f"A {treatment} invoice takes VAT rate 0.00."]}),
+            message="The line was not added.",
+            setup=_vat_free_drafts,
+        )
+        for name, label, treatment in (
+            ("reverse", "reverse-charge", "Reverse charge (EU business)"),
+            ("internal", "internal", "No VAT (internal)"),
+        )
+    ],
+    Case(
+        "line-add-zero-price-with-the-default-vat-of-a-reverse-charge-draft",
+        FIN,
+        "post",
+        invoice_path("reverse", "lines/"),
+        _with(LINE, vat_rate=..., unit_price="0"),
+        _const({"unit_price": ["The unit price is not 0 and at most 999999.99 either way, in cents."]}),
+        message="The line was not added.",
+        setup=_vat_free_drafts,
+    ),
+    Case(
+        "line-add-several-wrong-at-once",
+        FIN,
+        "post",
+        invoice_path("reverse", "lines/"),
+        _with(LINE, quantity="0.00", unit_price="0.00", vat_rate="21.00"),
+        _const(
+            {
+                "quantity": ["The quantity is more than 0 and at most 99999.99, in hundredths."],
+                "unit_price": ["The unit price is not 0 and at most 999999.99 either way, in cents."],
+                "vat_rate": ["A Reverse charge (EU business) invoice takes VAT rate 0.00."],
+            }
+        ),
+        message="The line was not added.",
+        setup=_vat_free_drafts,
+    ),
+    Case(
+        "line-add-to-a-finalised-invoice",
+        FIN,
+        "post",
+        invoice_path("invoice", "lines/"),
+        LINE,
+        _const({"status": ["Is finalised."]}),
+        message="Invoice 2026-00001 is finalised: it cannot be changed. Correct it with a credit note.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "line-add-to-a-credit-note",
+        FIN,
+        "post",
+        invoice_path("note", "lines/"),
+        LINE,
+        _const({"status": ["Is finalised."]}),
+        message="Invoice CN-2026-00001 is finalised: it cannot be changed. Correct it with a credit note.",
+        setup=_partly_credited,
+    ),
+    Case(
+        "line-add-unknown-field",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, amount="300.00", timesheet_id=1),
+        _const({"amount": UNKNOWN, "timesheet_id": UNKNOWN}),
+        setup=_run_draft,
+    ),
+    Case(
+        "line-remove-from-a-finalised-invoice",
+        FIN,
+        "delete",
+        invoice_line("invoice", "manual_line"),
+        _const(None),
+        _const({"status": ["Is finalised."]}),
+        message="Invoice 2026-00001 is finalised: it cannot be changed. Correct it with a credit note.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "line-remove-from-a-credit-note",
+        FIN,
+        "delete",
+        lambda c: f"/api/v1/invoices/{c.note.pk}/lines/{c.note.lines.get().pk}/",
+        _const(None),
+        _const({"status": ["Is finalised."]}),
+        message="Invoice CN-2026-00001 is finalised: it cannot be changed. Correct it with a credit note.",
+        setup=_partly_credited,
+    ),
+    # ------------------------------------------------------------ invoices: finalise
+    Case(
+        "finalize-an-empty-draft",
+        FIN,
+        "post",
+        invoice_path("empty", "finalize/"),
+        _const(None),
+        lambda c: {"invoice_ids": [f"Invoice draft {c.empty.pk} has no lines."]},
+        message=lambda c: f"Nothing was finalised: Invoice draft {c.empty.pk} has no lines.",
+        setup=_empty_draft,
+    ),
+    Case(
+        "finalize-twice",
+        FIN,
+        "post",
+        invoice_path("invoice", "finalize/"),
+        _const(None),
+        _const({"invoice_ids": ["Invoice 2026-00001 is already finalised."]}),
+        message="Nothing was finalised: Invoice 2026-00001 is already finalised.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "finalize-a-credit-note",
+        FIN,
+        "post",
+        invoice_path("note", "finalize/"),
+        _const(None),
+        _const({"invoice_ids": ["Invoice CN-2026-00001 is already finalised."]}),
+        message="Nothing was finalised: Invoice CN-2026-00001 is already finalised.",
+        setup=_partly_credited,
+    ),
+    Case(
+        "finalize-a-negative-total",
+        FIN,
+        "post",
+        invoice_path("negative", "finalize/"),
+        _const(None),
+        lambda c: {
+            "invoice_ids": [f"Invoice draft {c.negative.pk} totals -60.50: a negative amount is a credit note."]
+        },
+        message=lambda c: (
+            f"Nothing was finalised: Invoice draft {c.negative.pk} totals -60.50: a negative amount is a credit note."
+        ),
+        setup=_negative_draft,
+    ),
+    Case(
+        "finalize-with-a-body",  # e.g. a wish not to e-mail the invoice, which finalising would silently ignore
+        FIN,
+        "post",
+        invoice_path("draft", "finalize/"),
+        _const({"email": False}),
+        _const({"email": UNKNOWN}),
+        setup=_run_draft,
+    ),
+    Case(
+        "finalize-many-missing-ids",
+        FIN,
+        "post",
+        finalize_many,
+        _const({}),
+        _const({"invoice_ids": REQUIRED}),
+    ),
+    Case(
+        "finalize-many-empty-list",
+        FIN,
+        "post",
+        finalize_many,
+        _const({"invoice_ids": []}),
+        _const({"invoice_ids": ["This list may not be empty."]}),
+    ),
+    Case(
+        "finalize-many-ids-not-a-list",
+        FIN,
+        "post",
+        finalize_many,
+        lambda c: {"invoice_ids": c.draft.pk},
+        _const({"invoice_ids": not_a_list("int")}),
+        setup=_run_draft,
+    ),
+    Case(
+        "finalize-many-id-not-a-pk",
+        FIN,
+        "post",
+        finalize_many,
+        _const({"invoice_ids": ["2026-00001"]}),
+        _const({"invoice_ids": ["Incorrect type. Expected pk value, received str."]}),
+    ),
+    Case(
+        "finalize-many-no-such-invoice",
+        FIN,
+        "post",
+        finalize_many,
+        lambda c: {"invoice_ids": [c.draft.pk, 999999]},
+        _const({"invoice_ids": no_such_pk(999999)}),
+        setup=_run_draft,
+    ),
+    Case(
+        "finalize-many-all-or-none",
+        FIN,
+        "post",
+        finalize_many,
+        lambda c: {"invoice_ids": [c.empty.pk, c.draft.pk, c.invoice.pk]},
+        lambda c: {
+            "invoice_ids": ["Invoice 2026-00001 is already finalised.", f"Invoice draft {c.empty.pk} has no lines."]
+        },
+        message=lambda c: (
+            f"Nothing was finalised: Invoice 2026-00001 is already finalised. Invoice draft {c.empty.pk} has no lines."
+        ),
+        setup=_drafts_and_a_finalised_invoice,
+    ),
+    Case(
+        "finalize-many-unknown-field",
+        FIN,
+        "post",
+        finalize_many,
+        lambda c: {"invoice_ids": [c.draft.pk], "email": False},
+        _const({"email": UNKNOWN}),
+        setup=_run_draft,
+    ),
+    # ------------------------------------------------------------ invoices: credit notes
+    Case(
+        "credit-note-without-reason",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _const({}),
+        _const({"reason": REQUIRED}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-blank-reason",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _const({"reason": "  "}),
+        _const({"reason": ["This field may not be blank."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-reason-too-long",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _const({"reason": "x" * 2001}),
+        _const({"reason": ["Ensure this field has no more than 2000 characters."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-lines-not-a-list",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {**CREDIT(c), "lines": CREDIT_LINE(c)},
+        _const({"lines": not_a_list("dict")}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-lines-empty",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _with(CREDIT, lines=[]),
+        _const({"lines": ["Choose at least one line, or leave lines out to credit everything."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-line-missing-fields",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _with(CREDIT, lines=[{}]),
+        _const({"lines.0.line_id": REQUIRED, "lines.0.quantity": REQUIRED}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-line-id-not-a-pk",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(line_id="first"),
+        _const({"lines.0.line_id": ["Incorrect type. Expected pk value, received str."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-line-of-another-clients-invoice",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(line_id=lambda c: c.other_line.pk),
+        lambda c: {"lines.0.line_id": no_such_pk(c.other_line.pk)},
+        setup=_other_finalised_invoice,
+    ),
+    Case(
+        "credit-note-line-of-its-own-credit-note",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(line_id=lambda c: c.note.lines.get().pk),
+        lambda c: {"lines.0.line_id": no_such_pk(c.note.lines.get().pk)},
+        setup=_partly_credited,
+    ),
+    Case(
+        "credit-note-line-named-twice",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {**CREDIT(c), "lines": [CREDIT_LINE(c), CREDIT_LINE(c)]},
+        _const({"lines.1.line_id": ["This line is named twice."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-quantity-not-a-number",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="all"),
+        _const({"lines.0.quantity": NUMBER}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-quantity-three-decimals",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="1.125"),
+        _const({"lines.0.quantity": ["Ensure that there are no more than 2 decimal places."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-quantity-zero",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="0"),
+        _const({"lines.0.quantity": ["Credit more than 0 and at most 20.00 (what is not credited yet)."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-quantity-negative",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="-5.00"),
+        _const({"lines.0.quantity": ["Credit more than 0 and at most 20.00 (what is not credited yet)."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-more-than-the-line",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="20.25"),
+        _const({"lines.0.quantity": ["Credit more than 0 and at most 20.00 (what is not credited yet)."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-more-than-remains",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="15.25"),
+        _const({"lines.0.quantity": ["Credit more than 0 and at most 15.00 (what is not credited yet)."]}),
+        message="No credit note was made.",
+        setup=_partly_credited,
+    ),
+    Case(
+        "credit-note-release-hours-with-a-partial-credit",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {**_credit()(c), "release_hours": True},
+        _const({"release_hours": ["Hours are released only by a credit note for everything not yet credited."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-release-hours-crediting-one-line-of-two-in-full",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {**_credit(quantity="20.00")(c), "release_hours": True},
+        _const({"release_hours": ["Hours are released only by a credit note for everything not yet credited."]}),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-release-hours-not-a-boolean",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _with(CREDIT, release_hours="please"),
+        _const({"release_hours": BOOLEAN}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-several-wrong-lines-at-once",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {
+            **CREDIT(c),
+            "lines": [
+                CREDIT_LINE(c),
+                {"line_id": c.manual_line.pk, "quantity": "2.50"},
+                {"line_id": c.hours_line.pk, "quantity": "1.00"},
+            ],
+            "release_hours": True,
+        },
+        _const(
+            {
+                "lines.1.quantity": ["Credit more than 0 and at most 2.00 (what is not credited yet)."],
+                "lines.2.line_id": ["This line is named twice."],
+                "release_hours": ["Hours are released only by a credit note for everything not yet credited."],
+            }
+        ),
+        message="No credit note was made.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-of-a-draft",
+        FIN,
+        "post",
+        invoice_path("draft", "credit-note/"),
+        CREDIT,
+        _const({}),
+        message="Only a finalised invoice is credited; change or delete the draft instead.",
+        setup=_run_draft,
+    ),
+    Case(
+        "credit-note-of-a-credit-note",
+        FIN,
+        "post",
+        invoice_path("note", "credit-note/"),
+        CREDIT,
+        _const({}),
+        message="A credit note cannot itself be credited.",
+        setup=_partly_credited,
+    ),
+    Case(
+        "credit-note-of-an-invoice-credited-in-full",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        CREDIT,
+        _const({}),
+        message="This invoice is credited in full already.",
+        setup=_fully_credited,
+    ),
+    Case(
+        "credit-note-unknown-field",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        lambda c: {**_credit()(c), "email": False},
+        _const({"email": UNKNOWN}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "credit-note-line-unknown-field",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(amount="-275.00"),
+        _const({"lines.0.amount": UNKNOWN}),
+        setup=_finalised_invoice,
+    ),
+    # ------------------------------------------------------------ invoice runs
+    Case("run-missing-period", FIN, "post", invoice_runs, _const({}), _const({"period": REQUIRED})),
+    *[
+        Case(
+            f"run-period-{name}",
+            FIN,
+            "post",
+            invoice_runs,
+            _const({"period": period}),
+            _const({"period": ["A month such as 2026-10."]}),
+        )
+        for name, period in (
+            ("one-digit-month", "2026-5"),
+            ("a-day", "2026-05-01"),
+            ("in-words", "May 2026"),
+            ("month-first", "05-2026"),
+        )
+    ],
+    Case(
+        "run-period-blank",
+        FIN,
+        "post",
+        invoice_runs,
+        _const({"period": ""}),
+        _const({"period": ["This field may not be blank."]}),
+    ),
+    *[
+        Case(
+            f"run-period-month-{month}",
+            FIN,
+            "post",
+            invoice_runs,
+            _const({"period": f"2026-{month}"}),
+            _const({"period": [f"'2026-{month}' is not a month such as 2026-10."]}),
+            message=f"'2026-{month}' is not a month such as 2026-10.",
+        )
+        for month in ("13", "00")
+    ],
+    *[
+        Case(
+            f"run-period-year-{period}",
+            FIN,
+            "post",
+            invoice_runs,
+            _const({"period": period}),
+            _const({"period": [f"'{period}' lies outside the years 2000 to 2999."]}),
+            message=f"'{period}' lies outside the years 2000 to 2999.",
+        )
+        for period in ("9999-12", "0001-01", "1999-12")
+    ],
+    *[
+        Case(
+            f"run-for-a-future-month-{period}",
+            FIN,
+            "post",
+            invoice_runs,
+            _const({"period": period}),
+            _const({"period": ["Choose this month or an earlier one."]}),
+            message="That month has not begun yet.",
+            setup=_run_draft,  # approved hours are waiting: the refusal is for the month alone
+        )
+        for period in ("2026-07", "2027-01")
+    ],
+    Case(
+        "run-no-such-client",
+        FIN,
+        "post",
+        invoice_runs,
+        _with(RUN, client_id=999999),
+        _const({"client_id": no_such_pk(999999)}),
+    ),
+    Case(
+        "run-finalize-not-a-boolean",
+        FIN,
+        "post",
+        invoice_runs,
+        _with(RUN, finalize="yes please"),
+        _const({"finalize": BOOLEAN}),
+    ),
+    Case(
+        "run-unknown-field",
+        FIN,
+        "post",
+        invoice_runs,
+        _with(RUN, email=False),
+        _const({"email": UNKNOWN}),
+    ),
+    Case(
+        "run-that-finalises-a-negative-draft-is-undone-as-a-whole",
+        FIN,
+        "post",
+        invoice_runs,
+        _with(RUN, finalize=True),
+        lambda c: {"invoice_ids": [f"Invoice draft {c.draft.pk} totals -756.25: a negative amount is a credit note."]},
+        message=lambda c: (
+            f"Nothing was finalised: Invoice draft {c.draft.pk} totals -756.25: a negative amount is a credit note."
+        ),
+        setup=_run_that_cannot_finalise,
+    ),
 ]
 
 
@@ -2322,6 +3274,81 @@ VALID = [
         lambda c: {"timesheet_ids": [c.june.pk, c.april.pk]},
         200,
         setup=_sheets_for_bulk,
+    ),
+    Valid("invoice-create", FIN, "post", invoices, INVOICE, 201),
+    Valid(
+        "invoice-create-without-period", FIN, "post", invoices, _with(INVOICE, period_start=..., period_end=...), 201
+    ),
+    Valid("invoice-delete", FIN, "delete", invoice_path("draft"), _const(None), 204, setup=_run_draft),
+    Valid("invoice-delete-empty", FIN, "delete", invoice_path("empty"), _const(None), 204, setup=_empty_draft),
+    Valid("line-add", FIN, "post", invoice_path("draft", "lines/"), LINE, 201, setup=_run_draft),
+    Valid(
+        "line-add-default-vat",
+        FIN,
+        "post",
+        invoice_path("reverse", "lines/"),
+        _with(LINE, vat_rate=...),
+        201,
+        setup=_vat_free_drafts,
+    ),
+    Valid(
+        "line-add-discount",
+        FIN,
+        "post",
+        invoice_path("draft", "lines/"),
+        _with(LINE, unit_price="-150.00"),
+        201,
+        setup=_run_draft,
+    ),
+    Valid("line-remove", FIN, "delete", invoice_line("draft", "hours_line"), _const(None), 200, setup=_run_draft),
+    Valid("finalize", FIN, "post", invoice_path("draft", "finalize/"), _const(None), 200, setup=_run_draft),
+    Valid("finalize-many", FIN, "post", finalize_many, lambda c: {"invoice_ids": [c.draft.pk]}, 200, setup=_run_draft),
+    Valid(
+        "credit-note-in-full",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        CREDIT,
+        201,
+        setup=_finalised_invoice,
+    ),
+    Valid(
+        "credit-note-in-full-releasing-hours",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _with(CREDIT, release_hours=True),
+        201,
+        setup=_finalised_invoice,
+    ),
+    Valid(
+        "credit-note-in-part",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(),
+        201,
+        setup=_finalised_invoice,
+    ),
+    Valid(
+        "credit-note-the-rest",
+        FIN,
+        "post",
+        invoice_path("invoice", "credit-note/"),
+        _credit(quantity="15.00"),
+        201,
+        setup=_partly_credited,
+    ),
+    Valid("run", FIN, "post", invoice_runs, RUN, 201),
+    Valid("run-this-month", FIN, "post", invoice_runs, _const({"period": "2026-06"}), 201),
+    Valid(
+        "run-for-a-client-and-finalize",
+        FIN,
+        "post",
+        invoice_runs,
+        _with(RUN, client_id=lambda c: c.client.pk, finalize=True),
+        201,
+        setup=lambda w: {"sheet": approved_sheet(w.placement, MAY, w.approver)},
     ),
 ]
 
@@ -2467,6 +3494,50 @@ def test_activating_a_draft_of_another_pool_is_not_found(world: World) -> None:
     assert Placement.objects.get(pk=draft.pk).status == "draft"
 
 
+# ---------------------------------------------------------------- invoice lines named through another invoice
+
+
+def _another_draft_of_each_client(world: World) -> dict[str, Any]:
+    """The finalised ``invoice`` (its ``manual_line``), the client's April run draft (``draft``, its
+    ``april_line``), the other client's May run draft (``other_draft``) and a manual draft (``empty``)."""
+    made = _finalised_invoice(world)
+    approved_sheet(world.placement, APRIL, world.approver)
+    [draft] = invoice_run_start(actor=world.finance, year=2026, month=4, client=world.client).invoices.all()
+    return {
+        **made,
+        "draft": draft,
+        "april_line": draft.lines.get(),
+        "other_draft": _other_draft(world),
+        **_empty_draft(world),
+    }
+
+
+# (id, the invoice in the path, the line in the path): the line is not on that invoice.
+LINE_ELSEWHERE = [
+    ("line-of-another-draft-of-the-client", "empty", lambda c: c.april_line.pk),
+    ("line-of-another-clients-draft", "draft", lambda c: c.other_draft.lines.get().pk),
+    ("draft-line-through-a-finalised-invoice", "invoice", lambda c: c.april_line.pk),
+    ("finalised-line-through-a-draft", "draft", lambda c: c.manual_line.pk),
+    ("no-such-line", "draft", lambda c: 999999),
+]
+
+
+@pytest.mark.parametrize(("name", "invoice", "line"), LINE_ELSEWHERE, ids=[x[0] for x in LINE_ELSEWHERE])
+def test_a_line_named_through_another_invoice_is_not_found(
+    world: World, name: str, invoice: str, line: Callable[[Ctx], int]
+) -> None:
+    """Finance sees every invoice, but a line is removed only through the invoice it is on: 404 otherwise,
+    and nothing is removed (a finalised invoice's line included)."""
+    ctx = Ctx(world, _another_draft_of_each_client(world))
+    before = db_state()
+
+    response = _request(world, FIN, "delete", f"/api/v1/invoices/{getattr(ctx, invoice).pk}/lines/{line(ctx)}/", None)
+
+    assert response.status_code == 404, response.content
+    assert response.json() == {"message": "Not found.", "extra": {"fields": {}}}
+    assert db_state() == before
+
+
 # ---------------------------------------------------------------- malformed and non-object bodies
 
 
@@ -2497,6 +3568,12 @@ BODY_ENDPOINTS: list[tuple[str, str, str, Path]] = [
     ("timesheet-reject", APP, "post", sheet_action("reject")),
     ("timesheet-reopen", TM, "post", sheet_action("reopen")),
     ("timesheet-bulk-approve", APP, "post", bulk_approve),
+    ("invoice-create", FIN, "post", invoices),
+    ("invoice-line-add", FIN, "post", invoice_path("draft", "lines/")),
+    ("invoice-finalize", FIN, "post", invoice_path("draft", "finalize/")),
+    ("invoice-finalize-many", FIN, "post", finalize_many),
+    ("invoice-credit-note", FIN, "post", invoice_path("invoice", "credit-note/")),
+    ("invoice-run", FIN, "post", invoice_runs),
 ]
 BODY_IDS = [e[0] for e in BODY_ENDPOINTS]
 # What an endpoint's path needs to exist.
@@ -2506,6 +3583,9 @@ BODY_SETUPS: dict[str, Callable[[World], dict[str, Any]]] = {
     "timesheet-approve": _sheet(TimesheetStatus.SUBMITTED),
     "timesheet-reject": _sheet(TimesheetStatus.SUBMITTED),
     "timesheet-reopen": _sheet(TimesheetStatus.APPROVED),
+    "invoice-line-add": _run_draft,
+    "invoice-finalize": _run_draft,
+    "invoice-credit-note": _finalised_invoice,
 }
 
 

@@ -17,6 +17,8 @@ from django.contrib.auth.hashers import make_password
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
+from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceStatus, LineKind, NumberSeries
+from billing.services.delivery import invoices_pdf_render
 from secondments.models import (
     Client,
     Leave,
@@ -447,3 +449,247 @@ def test_the_week_grid_costs_the_same_for_10_and_100_placements(
     assert len(logged) == 100
     cell = large_grid["rows"][0]["cells"][0]
     assert (cell["editable"], cell["timesheet_status"]) == (True, "open")
+
+
+# ---------------------------------------------------------------- invoices and runs
+
+
+def _finalised(n: int, client: Client, actor: User, **fields: Any) -> Invoice:
+    """The n-th finalised invoice of 2026 (unsaved): numbered, customer copied, totals of its two lines."""
+    series = NumberSeries.CREDIT_NOTE if fields.get("kind") == InvoiceKind.CREDIT_NOTE else NumberSeries.INVOICE
+    prefix = "CN-" if series == NumberSeries.CREDIT_NOTE else ""
+    return Invoice(
+        **{
+            "kind": InvoiceKind.INVOICE,
+            "status": InvoiceStatus.FINALISED,
+            "client": client,
+            "period_start": datetime.date(2026, 5, 1),
+            "period_end": datetime.date(2026, 5, 31),
+            "vat_treatment": client.vat_treatment,
+            "language": client.invoice_language,
+            "series": series,
+            "year": 2026,
+            "sequence": n,
+            "number": f"{prefix}2026-{n:05d}",
+            "issue_date": datetime.date(2026, 6, 1),
+            "due_date": datetime.date(2026, 7, 1),
+            "customer": {
+                field: getattr(client, field)
+                for field in (
+                    "legal_name",
+                    "street",
+                    "postcode",
+                    "city",
+                    "country",
+                    "kvk_number",
+                    "vat_number",
+                    "cost_centre",
+                    "billing_email",
+                )
+            },
+            "finalised_at": datetime.datetime(2026, 6, 1, 8, tzinfo=datetime.UTC),
+            "finalised_by": actor,
+            "net_total": Decimal("355.00"),
+            "vat_total": Decimal("74.55"),
+            "total": Decimal("429.55"),
+            "vat_breakdown": [{"rate": "21.00", "net": "355.00", "vat": "74.55"}],
+            "created_by": actor,
+            **fields,
+        }
+    )
+
+
+def _two_lines(invoices: list[Invoice]) -> None:
+    """Every invoice gets an hours-like manual line and a manual line (no timesheets needed)."""
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=invoice,
+                kind=LineKind.MANUAL,
+                position=position,
+                description=description,
+                quantity=quantity,
+                unit_price=price,
+                amount=quantity * price,
+                vat_rate=Decimal("21.00"),
+            )
+            for invoice in invoices
+            for position, description, quantity, price in (
+                (1, "Minutes", Decimal("5.00"), Decimal("55.00")),
+                (2, "Board pack printing", Decimal("8.00"), Decimal("10.00")),
+            )
+        ]
+    )
+
+
+@pytest.fixture
+def ledger(world: World) -> World:
+    """More than a page of each: runs; finalised invoices of the approver's client, each in a run and
+    each credited by a credit note (the credited invoice is joined); drafts of the other client (never
+    shown to the approver). Every invoice has two lines."""
+    finance = world.finance
+    InvoiceRun.objects.bulk_create(
+        [
+            InvoiceRun(
+                period_start=datetime.date(2026, 5, 1),
+                period_end=datetime.date(2026, 5, 31),
+                client=world.client if n % 2 else None,
+                started_by=finance,
+                invoice_count=1,
+                line_count=2,
+                timesheet_count=1,
+            )
+            for n in range(ROWS)
+        ]
+    )
+    runs = list(InvoiceRun.objects.order_by("pk"))
+    invoices = Invoice.objects.bulk_create(
+        [_finalised(n + 1, world.client, finance, run=run) for n, run in enumerate(runs)]
+    )
+    notes = Invoice.objects.bulk_create(
+        [
+            _finalised(
+                n + 1,
+                world.client,
+                finance,
+                kind=InvoiceKind.CREDIT_NOTE,
+                credited_invoice=invoice,
+                due_date=None,
+                reason="Credited.",
+            )
+            for n, invoice in enumerate(invoices)
+        ]
+    )
+    drafts = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                kind=InvoiceKind.INVOICE,
+                client=world.other_client,
+                vat_treatment=world.other_client.vat_treatment,
+                language=world.other_client.invoice_language,
+                created_by=finance,
+            )
+            for _ in range(ROWS)
+        ]
+    )
+    _two_lines([*invoices, *notes, *drafts])
+    return world
+
+
+# (name, role, path, queries): count, page, the lines (client and credited invoice joined);
+# runs: count, page, the runs' invoices (client and starter joined).
+BILLING_LISTS = [
+    ("invoices", "finance", "/api/v1/invoices/", 3),
+    ("invoices-as-approver", "client_approver", "/api/v1/invoices/", 3),
+    ("invoices-as-director", "director", "/api/v1/invoices/", 3),
+    ("invoice-runs", "finance", "/api/v1/invoice-runs/", 3),
+]
+# How many rows each reader sees: the approver their client's finalised invoices and credit notes only.
+BILLING_COUNTS = {"invoices": 3 * ROWS, "invoices-as-approver": 2 * ROWS, "invoices-as-director": 3 * ROWS}
+
+
+@pytest.mark.parametrize(("name", "role", "path", "queries"), BILLING_LISTS, ids=[x[0] for x in BILLING_LISTS])
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_a_billing_list_costs_the_same_queries_at_every_page_size(
+    ledger: World, django_assert_num_queries: Any, name: str, role: str, path: str, queries: int, page_size: int
+) -> None:
+    client = api_client_for(ledger.user(role))
+
+    with django_assert_num_queries(queries):
+        response = _get(client, path, page_size)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == BILLING_COUNTS.get(name, ROWS)
+    assert len(body["results"]) == page_size
+    if name.startswith("invoices"):
+        assert all(len(row["lines"]) == 2 for row in body["results"])
+        if role == "client_approver":
+            assert {row["status"] for row in body["results"]} == {"finalised"}
+    else:
+        assert all(len(row["invoice_ids"]) == 1 for row in body["results"])
+
+
+@pytest.mark.parametrize(("role", "path"), [(role, path) for _, role, path, _ in BILLING_LISTS])
+def test_a_billing_page_size_above_the_maximum_is_capped(ledger: World, role: str, path: str) -> None:
+    response = _get(api_client_for(ledger.user(role)), path, 1000)
+
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == settings.MAX_PAGE_SIZE
+
+
+def _invoice_with_lines(world: World, count: int) -> Invoice:
+    """A finalised invoice of the client with ``count`` lines, the credit note of an invoice (joined)."""
+    original = Invoice.objects.bulk_create([_finalised(count, world.client, world.finance)])[0]
+    [note] = Invoice.objects.bulk_create(
+        [
+            _finalised(
+                count,
+                world.client,
+                world.finance,
+                kind=InvoiceKind.CREDIT_NOTE,
+                credited_invoice=original,
+                due_date=None,
+                reason="Credited.",
+            )
+        ]
+    )
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=note,
+                kind=LineKind.MANUAL,
+                position=n,
+                description=f"Line {n}",
+                quantity=Decimal("-1.00"),
+                unit_price=Decimal("10.00"),
+                amount=Decimal("-10.00"),
+                vat_rate=Decimal("21.00"),
+            )
+            for n in range(1, count + 1)
+        ]
+    )
+    return note
+
+
+# get_object (client and credited invoice joined), its lines.
+INVOICE_DETAIL_QUERIES = 2
+# get_object and its lines; the document selector looks for PDFs still to render (the invoice, its lines
+# with their timesheets' approvers): none; the stored invoice read afresh.
+INVOICE_PDF_QUERIES = 5
+
+
+@pytest.mark.parametrize("role", ["finance", "client_approver"])
+def test_an_invoice_costs_the_same_queries_for_2_and_100_lines(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    client = api_client_for(world.user(role))
+    small, large = _invoice_with_lines(world, 2), _invoice_with_lines(world, 100)
+
+    with django_assert_num_queries(INVOICE_DETAIL_QUERIES):
+        small_body = client.get(f"/api/v1/invoices/{small.pk}/").json()
+    with django_assert_num_queries(INVOICE_DETAIL_QUERIES):
+        large_body = client.get(f"/api/v1/invoices/{large.pk}/").json()
+
+    assert (len(small_body["lines"]), len(large_body["lines"])) == (2, 100)
+    assert large_body["credited_invoice"]["number"] == "2026-00100"
+
+
+@pytest.mark.parametrize("role", ["finance", "client_approver"])
+def test_an_invoice_pdf_costs_the_same_queries_for_2_and_100_lines(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    """The PDFs are stored (as after commit), so a download reads and serves them, rendering nothing."""
+    client = api_client_for(world.user(role))
+    small, large = _invoice_with_lines(world, 2), _invoice_with_lines(world, 100)
+    assert invoices_pdf_render(invoice_ids=[small.pk, large.pk]) == 2
+
+    with django_assert_num_queries(INVOICE_PDF_QUERIES):
+        small_pdf = client.get(f"/api/v1/invoices/{small.pk}/pdf/")
+    with django_assert_num_queries(INVOICE_PDF_QUERIES):
+        large_pdf = client.get(f"/api/v1/invoices/{large.pk}/pdf/")
+
+    for response, invoice in ((small_pdf, small), (large_pdf, large)):
+        assert response.status_code == 200
+        assert response["X-Content-SHA256"] == Invoice.objects.get(pk=invoice.pk).pdf_sha256
+        assert b"".join(response.streaming_content).startswith(b"%PDF")

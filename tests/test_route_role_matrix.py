@@ -25,8 +25,13 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
+from billing.models import Invoice, InvoiceLine, InvoiceRun
+from billing.services.delivery import invoices_pdf_render
+from billing.services.invoices import CreditRequest, credit_note_create, invoice_finalize, invoice_line_add
+from billing.services.runs import invoice_run_start
 from secondments.models import Leave, PlacementStatus, RateCard, Timesheet, TimesheetStatus
 from secondments.services.timesheets import Cell, timesheet_approve, timesheet_submit, week_grid_save
+from tests.billing.conftest import MAY, approved_sheet
 from tests.conftest import ROLES, World
 from tests.factories import PASSWORD, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
 
@@ -222,6 +227,64 @@ def _const(data: dict[str, Any]) -> Callable[[World, str], dict[str, Any]]:
     return lambda w, role: dict(data)
 
 
+# Invoices are made through the billing services, as finance makes them: the scope's
+# secretary logs 20 h in May 2026 (55.00 an hour), the scope's approver approves them,
+# a run for the scope's client bills them.
+
+
+def _may_hours(w: World, scope: str) -> Timesheet:
+    placement, approver = _pick(scope, (w.placement, w.approver), (w.other_placement, w.other_approver))
+    return approved_sheet(placement, MAY, approver)
+
+
+def _run(w: World, scope: str) -> InvoiceRun:
+    """The May 2026 run for the scope's client: one draft with one hours line."""
+    _may_hours(w, scope)
+    return invoice_run_start(actor=w.finance, year=2026, month=5, client=_client(w, scope))
+
+
+def _draft(w: World, scope: str) -> Invoice:
+    [draft] = _run(w, scope).invoices.all()
+    return draft
+
+
+def _hours_line(w: World, scope: str) -> InvoiceLine:
+    [line] = _draft(w, scope).lines.all()
+    return line
+
+
+def _finalised(w: World, scope: str) -> Invoice:
+    """A finalised invoice (hours and a manual line) with its PDF stored, as the after-commit work stores it.
+
+    Finalised, so the scope's approver may see it (a draft never shows to an approver); its PDF
+    stored, so downloading it writes nothing."""
+    draft = _draft(w, scope)
+    invoice_line_add(
+        invoice=draft, actor=w.finance, description="Minutes course", quantity=Decimal(2), unit_price=Decimal(150)
+    )
+    invoice = invoice_finalize(invoice=draft, actor=w.finance)
+    assert invoices_pdf_render(invoice_ids=[invoice.pk]) == 1
+    return invoice
+
+
+def _line_kwargs(line: models.Model) -> dict[str, Any]:
+    assert isinstance(line, InvoiceLine)
+    return {"pk": line.invoice_id, "line_id": line.pk}
+
+
+def _new_invoice(w: World, role: str) -> dict[str, Any]:
+    return {"client_id": w.client.pk, "notes": "Sponsorship of the tenants' meeting"}
+
+
+def _two_drafts(w: World, role: str) -> dict[str, Any]:
+    return {"invoice_ids": [_draft(w, MINE).pk, _draft(w, OTHERS).pk]}
+
+
+def _new_run(w: World, role: str) -> dict[str, Any]:
+    _may_hours(w, MINE)
+    return {"period": "2026-05"}
+
+
 # ---------------------------------------------------------------- the matrix
 
 
@@ -233,11 +296,18 @@ class Row:
     others: tuple[int, ...] | None = None  # detail routes only
     target: Callable[[World, str], models.Model] | None = None
     payload: Callable[[World, str], dict[str, Any]] | None = None  # body, or query for GET
-    audit: str | None = None  # the audit event a successful write records
+    audit: str | tuple[str, ...] | None = None  # the audit event(s) a successful write records, in order
+    url_kwargs: Callable[[models.Model], dict[str, Any]] | None = None  # the target's URL; default {"pk": pk}
 
     @property
     def label(self) -> str:
         return f"{self.name.removeprefix('v1:')} {self.method}"
+
+    @property
+    def audits(self) -> list[str]:
+        if self.audit is None:
+            return []
+        return [self.audit] if isinstance(self.audit, str) else list(self.audit)
 
 
 assert ROLES == ["anonymous", "team_manager", "secretary", "client_approver", "finance", "director"]
@@ -491,6 +561,77 @@ MATRIX = [
         audit="timesheet.approve",
     ),
     Row("v1:approval-inbox-list", "GET", (403, 403, 403, 200, 403, 403)),
+    Row("v1:invoice-list", "GET", (403, 403, 403, 200, 200, 200)),
+    Row("v1:invoice-list", "POST", (403, 403, 403, 403, 201, 403), payload=_new_invoice, audit="invoice.create"),
+    Row(
+        "v1:invoice-detail", "GET",
+        (403, 403, 403, 200, 200, 200),
+        (403, 403, 403, 404, 200, 200),
+        target=_finalised,
+    ),
+    Row(
+        "v1:invoice-detail", "DELETE",  # the draft's hours return to approved
+        (403, 403, 403, 403, 204, 403),
+        (403, 403, 403, 403, 204, 403),
+        target=_draft,
+        audit=("invoice.delete", "timesheet.release"),
+    ),
+    Row(
+        "v1:invoice-lines", "POST",
+        (403, 403, 403, 403, 201, 403),
+        (403, 403, 403, 403, 201, 403),
+        target=_draft,
+        payload=_const({"description": "Board pack printing", "quantity": "3.00", "unit_price": "12.50"}),
+        audit="invoice.line_add",
+    ),
+    Row(
+        "v1:invoice-line", "DELETE",  # an hours line: its timesheet returns to approved
+        (403, 403, 403, 403, 200, 403),
+        (403, 403, 403, 403, 200, 403),
+        target=_hours_line,
+        url_kwargs=_line_kwargs,
+        audit=("timesheet.release", "invoice.line_remove"),
+    ),
+    Row(
+        "v1:invoice-finalize", "POST",
+        (403, 403, 403, 403, 200, 403),
+        (403, 403, 403, 403, 200, 403),
+        target=_draft,
+        audit="invoice.finalize",
+    ),
+    Row(
+        "v1:invoice-finalize-many", "POST",
+        (403, 403, 403, 403, 200, 403),
+        payload=_two_drafts,
+        audit=("invoice.finalize", "invoice.finalize"),
+    ),
+    Row(
+        "v1:invoice-credit-note", "POST",  # in full, the hours released: the note is numbered at once
+        (403, 403, 403, 403, 201, 403),
+        (403, 403, 403, 403, 201, 403),
+        target=_finalised,
+        payload=_const({"reason": "The hours were billed to the wrong client.", "release_hours": True}),
+        audit=("credit_note.create", "invoice.finalize", "timesheet.release"),
+    ),
+    Row(
+        "v1:invoice-pdf", "GET",
+        (403, 403, 403, 200, 200, 200),
+        (403, 403, 403, 404, 200, 200),
+        target=_finalised,
+    ),
+    Row("v1:invoice-run-list", "GET", (403, 403, 403, 403, 200, 200)),
+    Row(
+        "v1:invoice-run-list", "POST",
+        (403, 403, 403, 403, 201, 403),
+        payload=_new_run,
+        audit=("invoice.create", "timesheet.invoice", "invoice.lines_add", "invoice_run.start"),
+    ),
+    Row(
+        "v1:invoice-run-detail", "GET",
+        (403, 403, 403, 403, 200, 200),
+        (403, 403, 403, 403, 200, 200),
+        target=_run,
+    ),
 ]
 # fmt: on
 
@@ -515,7 +656,13 @@ MESSAGES = {
 
 
 def _counts() -> dict[str, int]:
-    tracked = [*apps.get_app_config("secondments").get_models(), User, AuditEvent, Token]
+    tracked = [
+        *apps.get_app_config("secondments").get_models(),
+        *apps.get_app_config("billing").get_models(),
+        User,
+        AuditEvent,
+        Token,
+    ]
     return {m._meta.label: m._default_manager.count() for m in tracked}
 
 
@@ -535,7 +682,9 @@ def _call(client: Any, method: str, url: str, payload: dict[str, Any] | None) ->
 
 
 def _url(row: Row, target: models.Model | None) -> str:
-    return reverse(row.name, kwargs={"pk": target.pk} if target is not None else None)
+    if target is None:
+        return reverse(row.name)
+    return reverse(row.name, kwargs=row.url_kwargs(target) if row.url_kwargs else {"pk": target.pk})
 
 
 # ---------------------------------------------------------------- tests
@@ -570,8 +719,13 @@ def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
     assert found[("v1:timesheet-bulk-approve", "POST")] is False  # a list action
     assert ("v1:timesheet-detail", "PATCH") not in found  # hours change through the week grid only
     assert ("v1:timesheet-list", "POST") not in found
+    assert found[("v1:invoice-finalize", "POST")] is True
+    assert found[("v1:invoice-finalize-many", "POST")] is False  # invoices/finalize/: a list action
+    assert found[("v1:invoice-line", "DELETE")] is True  # invoices/{pk}/lines/{line_id}/
+    assert {m for (name, m) in found if name == "v1:invoice-detail"} == {"GET", "DELETE"}  # no PUT, no PATCH
+    assert {m for (name, m) in found if name == "v1:invoice-run-detail"} == {"GET"}
     assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
-    assert len(found) == len(MATRIX) == 53
+    assert len(found) == len(MATRIX) == 66
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), _cases())
@@ -596,7 +750,7 @@ def test_route_role_matrix(world: World, api: Any, row: Row, role: str, scope: s
             assert _state(target) == state
     else:
         new = AuditEvent.objects.filter(pk__gt=last_audit).order_by("pk")
-        assert list(new.values_list("action", flat=True)) == ([row.audit] if row.audit else [])
+        assert list(new.values_list("action", flat=True)) == row.audits
         actor = world.user(role) or world.manager  # anonymous only writes by logging in as the manager
         assert all(e.actor == actor for e in new)
 
@@ -630,6 +784,20 @@ def _ids(pick: Callable[[World, str], models.Model]) -> Callable[[World, str], s
     return lambda w, scope: {pick(w, scope).pk}
 
 
+def _invoice_ids(w: World, scope: str) -> set[int]:
+    """A finalised invoice of the scope's client and a (partial) credit note of it: both finalised,
+    so the scope's approver sees both."""
+    invoice = _finalised(w, scope)
+    manual = invoice.lines.get(kind="manual")
+    note = credit_note_create(
+        invoice=invoice,
+        actor=w.finance,
+        reason="One course day was cancelled.",
+        lines=[CreditRequest(line=manual, quantity=Decimal(1))],
+    )
+    return {invoice.pk, note.pk}
+
+
 # Which rows a reader's list shows: those in scope ("mine") or all ("all").
 LIST_SCOPES: list[tuple[str, Callable[[World, str], set[int]], dict[str, str]]] = [
     ("v1:pool-list", _ids(_pool), {"team_manager": "mine", "finance": "all", "director": "all"}),
@@ -656,6 +824,8 @@ LIST_SCOPES: list[tuple[str, Callable[[World, str], set[int]], dict[str, str]]] 
         {"team_manager": "mine", "secretary": "mine", "client_approver": "mine", "finance": "all", "director": "all"},
     ),
     ("v1:approval-inbox-list", _inbox_ids, {"client_approver": "mine"}),
+    ("v1:invoice-list", _invoice_ids, {"client_approver": "mine", "finance": "all", "director": "all"}),
+    ("v1:invoice-run-list", _ids(_run), {"finance": "all", "director": "all"}),
 ]
 
 

@@ -120,14 +120,19 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return first, next_first - ONE_DAY
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
 def parse_month(text: str) -> tuple[int, int]:
-    """``2026-10`` to (2026, 10); ValueError otherwise."""
+    """``2026-10`` to (2026, 10), for a year from 2000 to 2999; ValueError otherwise."""
     try:
         year_text, month_text = text.split("-")
         year, month = int(year_text), int(month_text)
         datetime.date(year, month, 1)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a month such as 2026-10.") from exc
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{text!r} lies outside the years {FIRST_YEAR} to {LAST_YEAR}.")
     return year, month
 
 

@@ -35,6 +35,27 @@ def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[s
     return out
 
 
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """An unsaved audit event: for ``audit_record``, or many at once with ``AuditEvent.objects.bulk_create``."""
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -45,15 +66,9 @@ def audit_record(
     reason: str = "",
 ) -> AuditEvent:
     """Write one audit event. Call it inside the transaction of the change it records."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        reason=reason,
-    )
+    event = audit_event(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
+    event.save()
+    return event
 
 
 def model_update(*, instance: models.Model, fields: list[str], data: dict[str, Any]) -> tuple[bool, list[str]]:

@@ -166,6 +166,10 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "backend.accounts.roles.Role.choices",
         "TimesheetStatusEnum": "secondments.models.TimesheetStatus.choices",
         "PlacementStatusEnum": "secondments.models.PlacementStatus.choices",
+        "InvoiceKindEnum": "billing.models.InvoiceKind.choices",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus.choices",
+        "LineKindEnum": "billing.models.LineKind.choices",
+        "VatTreatmentEnum": "secondments.models.VatTreatment.choices",
     },
 }
 
@@ -200,7 +204,10 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_PAYMENT_METHOD_TYPES: list[str] = env.list("STRIPE_PAYMENT_METHOD_TYPES", default=["ideal", "card"])
 
-# The secretariat's identity, printed on invoices.
+# Invoice PDFs: worker processes used to render a batch of 50 or more (the renderer is CPU-bound).
+INVOICE_PDF_PROCESSES = env.int("INVOICE_PDF_PROCESSES", default=1)
+
+# The secretariat's identity, printed on invoices (SECRETARIAT_LOGO: a PNG or JPEG path; empty: the built-in logo).
 SECRETARIAT = {
     "name": env.str("SECRETARIAT_NAME", default="Secretariaat Centraal"),
     "address": env.str("SECRETARIAT_ADDRESS", default="Stationsplein 1, 3511 ED Utrecht"),

@@ -18,6 +18,7 @@ from secondments.models import (
     PlacementStatus,
     Secretary,
     TimeEntry,
+    TimesheetStatus,
 )
 from secondments.selectors.capacity import Shortfall, Span, placement_shortfalls
 from secondments.selectors.rates import placement_rate_on, rate_card_rate_on
@@ -330,6 +331,18 @@ def placement_change_rate(
         errors["valid_from"] = ["A rate change takes effect before the placement ends."]
     elif placement.rates.filter(valid_from=valid_from).exists():
         errors["valid_from"] = ["The placement already has a rate from this date; choose another date."]
+    else:
+        invoiced = (
+            placement.timesheets.filter(status=TimesheetStatus.INVOICED, period_end__gte=valid_from)
+            .order_by("-period_end")
+            .values_list("period_end", flat=True)
+            .first()
+        )
+        if invoiced is not None:
+            errors["valid_from"] = [
+                f"Hours up to {invoiced} are invoiced at the current rate: a change takes effect after that "
+                "(correct invoiced hours with a credit note)."
+            ]
     if hourly_rate <= 0:
         errors["hourly_rate"] = ["The rate must be more than 0."]
     if errors:

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.exceptions import ApplicationError
+from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days, approval_period_bounds, is_quarter_hour
-from backend.core.services import audit_record
+from backend.core.services import audit_event, audit_record
 from secondments.models import (
     EDITABLE_TIMESHEET_STATUSES,
     ApprovalKind,
@@ -394,18 +395,59 @@ def timesheets_deem_approved() -> int:
     return approved
 
 
-@transaction.atomic
-def timesheets_mark_invoiced(*, timesheets: list[Timesheet], actor: User) -> None:
-    """Billing marks approved sheets invoiced; from then on a correction is a credit note."""
-    unique = {t.pk: t for t in timesheets}  # a sheet given twice is invoiced (and audited) once
-    for sheet in [_lock(t) for t in sorted(unique.values(), key=lambda t: t.pk)]:
-        _refuse_status(sheet, (TimesheetStatus.APPROVED,), "invoiced")
-        sheet.status = TimesheetStatus.INVOICED
-        sheet.save(update_fields=["status"])
-        audit_record(
-            actor=actor,
-            action="timesheet.invoice",
-            obj=sheet,
-            before={"status": TimesheetStatus.APPROVED},
-            after={"status": sheet.status},
+def _lock_many(timesheets: list[Timesheet]) -> list[Timesheet]:
+    """Lock the sheets in id order (so concurrent callers never deadlock); a sheet given twice counts once."""
+    ids = {t.pk for t in timesheets}
+    return list(Timesheet.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+
+
+def _status_move(
+    *, timesheets: list[Timesheet], actor: User, source: str, target: str, verb: str, action: str, reason: str = ""
+) -> list[Timesheet]:
+    """Move sheets from ``source`` to ``target`` in bulk, all or none, with an audit event per sheet."""
+    sheets = _lock_many(timesheets)
+    for sheet in sheets:
+        _refuse_status(sheet, (source,), verb)
+    Timesheet.objects.filter(pk__in=[s.pk for s in sheets]).update(status=target)
+    events = []
+    for sheet in sheets:
+        sheet.status = target
+        events.append(
+            audit_event(
+                actor=actor,
+                action=action,
+                obj=sheet,
+                before={"status": source},
+                after={"status": target},
+                reason=reason,
+            )
         )
+    AuditEvent.objects.bulk_create(events)
+    return sheets
+
+
+@transaction.atomic
+def timesheets_mark_invoiced(*, timesheets: list[Timesheet], actor: User) -> list[Timesheet]:
+    """Billing marks approved sheets invoiced; from then on a correction is a credit note."""
+    return _status_move(
+        timesheets=timesheets,
+        actor=actor,
+        source=TimesheetStatus.APPROVED,
+        target=TimesheetStatus.INVOICED,
+        verb="invoiced",
+        action="timesheet.invoice",
+    )
+
+
+@transaction.atomic
+def timesheets_release(*, timesheets: list[Timesheet], actor: User, reason: str) -> list[Timesheet]:
+    """Billing gives invoiced hours back (a draft deleted, a full credit note): approved again, billable anew."""
+    return _status_move(
+        timesheets=timesheets,
+        actor=actor,
+        source=TimesheetStatus.INVOICED,
+        target=TimesheetStatus.APPROVED,
+        verb="released",
+        action="timesheet.release",
+        reason=reason,
+    )

@@ -17,6 +17,7 @@ from backend.core.money import money_round
         (Decimal("-20.125"), "-20.13"),
         (Decimal("0.005"), "0.01"),
         (Decimal("0.004"), "0.00"),
+        (Decimal("-0.004"), "0.00"),  # never -0.00
         (Decimal("2.675"), "2.68"),  # 2.67 with binary floats
         (Decimal("20"), "20.00"),
         ("20.125", "20.13"),

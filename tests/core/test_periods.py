@@ -268,6 +268,14 @@ def test_parse_month_refuses_what_is_no_month(text: str) -> None:
     assert str(excinfo.value) == f"{text!r} is not a month such as 2026-10."
 
 
+@pytest.mark.parametrize("text", ["9999-12", "0001-01", "1999-12", "3000-01"])
+def test_parse_month_refuses_a_year_outside_2000_to_2999(text: str) -> None:
+    with pytest.raises(ValueError) as excinfo:
+        parse_month(text)
+    assert str(excinfo.value) == f"{text!r} lies outside the years 2000 to 2999."
+    assert parse_month("2000-01") == (2000, 1) and parse_month("2999-12") == (2999, 12)
+
+
 def test_weeks_window_starts_on_the_monday_and_spans_whole_weeks() -> None:
     from backend.core.periods import weeks_window
 

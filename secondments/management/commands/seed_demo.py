@@ -13,6 +13,11 @@ handed in and wait in the approval inbox, one is rejected (the demo
 secretary's), the rest are still open; the sheets of the running period are
 open. One client has deemed approval on, and one of its older sheets has been
 deemed approved.
+
+The invoices (``billing.demo``): the months up to two months ago are invoiced
+and finalised (not e-mailed), with two credit notes; the previous month waits
+as drafts, and a sponsor's manual draft with it. Their PDFs are rendered when
+the seed's transaction commits.
 """
 
 import datetime
@@ -31,6 +36,7 @@ from backend.accounts.services import user_create
 from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days, approval_period_bounds
 from backend.core.services import audit_record, model_snapshot
+from billing.demo import demo_invoices_seed, demo_invoices_summary
 from secondments.demo import DEMO_PASSWORD, DEMO_POOL_NAME, demo_user
 from secondments.models import (
     ApprovalKind,
@@ -470,6 +476,7 @@ def demo_seed(*, today: datetime.date) -> None:
 
     _hours_log(today=today, secretaries=secretaries, placed=placed)
     _timesheets_settle(today=today, admin=admin, approver=approver, placed=placed)
+    demo_invoices_seed(today=today, actor=finance, clients=clients)
 
 
 def _day_quarters(*, hours_per_week: Decimal, week_no: int, salt: int) -> list[int]:
@@ -634,6 +641,7 @@ def demo_summary() -> list[str]:
         f"leave: {Leave.objects.filter(secretary__pool=pool).count()}",
         f"timesheets: {sheets.count()} ({sheet_text}; {deemed} deemed approved)",
         f"time entries: {entries['n']} ({entries['hours'] or 0:.2f} h)",
+        demo_invoices_summary(),
         f"audit events: {AuditEvent.objects.count()}",
     ]
 

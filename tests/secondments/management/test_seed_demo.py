@@ -2,7 +2,9 @@
 
 The clock is pinned to Monday 2026-06-15, so the demo lies between 2025-06 and 2026-09.
 Its hours run up to Sunday 2026-06-14: the last ended periods are May (monthly
-clients) and ISO week 2026-W24 (8-14 June, weekly clients).
+clients) and ISO week 2026-W24 (8-14 June, weekly clients). Its invoices: the
+months 2025-06 to 2026-04 are invoiced and finalised (all issued today), May is
+a run of drafts, and two credit notes correct March and April.
 
 Loading the demo takes seconds, so the tests that only read it share one load
 (``TestTheLoadedDemo``, rolled back after the class); the tests outside the
@@ -10,6 +12,7 @@ class load it themselves into an empty database.
 """
 
 import datetime
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -21,10 +24,11 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
-from django.test import RequestFactory
+from django.db.models import Count, Sum
+from django.test import RequestFactory, TestCase
 from django.utils import timezone
 from stdnum.eu import vat as eu_vat
 
@@ -32,6 +36,10 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days
+from billing.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceRun
+from billing.pdf.render import invoice_pdf_bytes
+from billing.selectors.documents import invoice_document, invoices_for_documents
+from billing.services.invoices import invoice_creditable
 from secondments.demo import DEMO_PASSWORD, DEMO_POOL_NAME, DEMO_USERS, demo_user
 from secondments.models import (
     CapacityOverride,
@@ -71,9 +79,15 @@ MODELS = [
     Leave,
     Timesheet,
     TimeEntry,
+    InvoiceRun,
+    Invoice,
+    InvoiceLine,
+    InvoiceCounter,
     AuditEvent,
 ]
 MAY = (datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
+FINANCE = "finance@secondo.demo"
+SPONSOR = "Stichting Utrechtse Secretaressedag"
 W24 = (datetime.date(2026, 6, 8), datetime.date(2026, 6, 14))
 ENGLISH = {
     "Diary management and e-mail",
@@ -150,6 +164,50 @@ def hours_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return sheets, entries
 
 
+def invoices_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every invoice and line by what it is about (not by primary key)."""
+    invoices = sorted(
+        Invoice.objects.values_list(
+            "number",
+            "kind",
+            "status",
+            "client__legal_name",
+            "period_start",
+            "period_end",
+            "net_total",
+            "vat_total",
+            "total",
+            "vat_breakdown",
+            "credited_invoice__number",
+            "reason",
+            "releases_hours",
+            "issue_date",
+            "due_date",
+            "created_by__email",
+            "finalised_by__email",
+        ),
+        key=str,
+    )
+    lines = sorted(
+        InvoiceLine.objects.values_list(
+            "invoice__number",
+            "invoice__client__legal_name",
+            "position",
+            "kind",
+            "description",
+            "timesheet__period_start",
+            "period_start",
+            "period_end",
+            "quantity",
+            "unit_price",
+            "amount",
+            "vat_rate",
+        ),
+        key=str,
+    )
+    return invoices, lines
+
+
 def overbooked_weeks(today: datetime.date) -> list[tuple[str, str, Decimal]]:
     """(secretary, week, free) of every week below zero, a year back and three months ahead."""
     secretaries = list(Secretary.objects.select_related("user"))
@@ -172,10 +230,10 @@ def days_over_the_cap() -> list[tuple[str, datetime.date, Decimal]]:
 
 
 def hash_mismatches() -> list[int]:
-    """Approved sheets whose recorded SHA-256 is not that of their entries."""
+    """Approved (or since invoiced) sheets whose recorded SHA-256 is not that of their entries."""
     return [
         sheet.pk
-        for sheet in Timesheet.objects.filter(status=TimesheetStatus.APPROVED)
+        for sheet in Timesheet.objects.filter(status__in=[TimesheetStatus.APPROVED, TimesheetStatus.INVOICED])
         if sheet.approval_hash != timesheet_evidence_hash(timesheet=sheet, entries=list(sheet.entries.all()))
     ]
 
@@ -200,10 +258,15 @@ class Loaded:
 
 @pytest.fixture(scope="class")
 def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Loaded]:
-    """One load of the demo for a whole test class; rolled back when the class is done."""
+    """One load of the demo for a whole test class; rolled back when the class is done.
+
+    The test's transaction never commits, so the seed's after-commit work (rendering
+    the invoice PDFs) is captured and run right after the seed, as a commit would.
+    """
     with django_db_blocker.unblock(), time_machine.travel(PINNED, tick=False), transaction.atomic():
         started = time.perf_counter()
-        output = seed()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            output = seed()
         yield Loaded(output=output, seconds=time.perf_counter() - started)
         transaction.set_rollback(True)
 
@@ -234,10 +297,10 @@ class TestTheLoadedDemo:
             assert s.user.is_secretary and s.user.role_set == {Role.SECRETARY}, s
         assert {lang for s in secretaries for lang in s.languages} == {"nl", "en", "de", "fr"}
 
-    def test_loads_six_tenants_with_valid_registration_and_four_internal_departments(self, demo: str) -> None:
+    def test_loads_seven_tenants_with_valid_registration_and_four_internal_departments(self, demo: str) -> None:
         tenants = list(Client.objects.filter(kind="tenant"))
         internal = list(Client.objects.filter(kind="internal"))
-        assert len(tenants) == 6
+        assert len(tenants) == 7
         assert len(internal) == 4
         for t in tenants:
             assert eu_vat.is_valid(t.vat_number), t
@@ -316,7 +379,7 @@ class TestTheLoadedDemo:
         } == {
             "pool.create": 1,
             "secretary.create": 15,
-            "client.create": 10,
+            "client.create": 11,
             "rate_card.create": 4,
         }
         assert {a: actions.get(a) for a in ["placement.create", "placement.end", "leave.create"]} == {
@@ -326,7 +389,7 @@ class TestTheLoadedDemo:
         }
         deemed = Timesheet.objects.filter(approval_kind="deemed").count()
         assert actions["timesheet.submit"] == Timesheet.objects.exclude(status="open").count()
-        assert actions["timesheet.approve"] == sheets["approved"] - deemed
+        assert actions["timesheet.approve"] == sheets["approved"] + sheets["invoiced"] - deemed
         assert actions["timesheet.deemed_approve"] == deemed
         assert actions["timesheet.backdate"] == deemed
         assert actions["timesheet.reject"] == 1
@@ -337,11 +400,27 @@ class TestTheLoadedDemo:
         )
         owners = dict(Timesheet.objects.values_list("pk", "placement__secretary__user_id"))
         assert all(owners[int(e.object_id)] == e.actor_id for e in saves)
-        # Only the deemed approvals have no actor: nobody approved them, the limit passed.
-        assert (
-            sorted(AuditEvent.objects.filter(actor__isnull=True).values_list("action", flat=True))
-            == ["timesheet.deemed_approve"] * deemed
+        # The invoicing is finance's, through the run, the manual draft and the credit notes.
+        finance = User.objects.get(email=FINANCE)
+        invoicing = AuditEvent.objects.filter(action__regex=r"^(invoice|invoice_run|credit_note)\.").exclude(
+            action="invoice.pdf_store"
         )
+        assert dict(invoicing.values_list("action").annotate(n=Count("id")).order_by()) == {
+            "invoice_run.start": 12,
+            "invoice.create": 72,  # 70 by the runs, the sponsor's by hand, and the 2 credit notes
+            "invoice.lines_add": 71,
+            "invoice.line_add": 1,
+            "invoice.finalize": 71,  # 69 invoices and the 2 credit notes
+            "credit_note.create": 2,
+        }
+        assert set(invoicing.values_list("actor", flat=True)) == {finance.pk}
+        assert actions["timesheet.invoice"] == 153  # 148 invoiced, 5 of them twice (released by a credit note)
+        assert actions["timesheet.release"] == 5
+        assert actions.get("invoice.email") is None
+        # No actor: the deemed approvals (nobody approved, the limit passed) and the PDFs stored after commit.
+        assert dict(
+            AuditEvent.objects.filter(actor__isnull=True).values_list("action").annotate(n=Count("id")).order_by()
+        ) == {"timesheet.deemed_approve": deemed, "invoice.pdf_store": 71}
 
     def test_no_secretary_is_overbooked_in_any_week(self, demo: str) -> None:
         assert Leave.objects.count() == 7
@@ -449,14 +528,18 @@ class TestTheLoadedDemo:
             described[language].add(text)
         assert described == {"nl": DUTCH, "en": ENGLISH}
 
-    def test_the_periods_before_the_last_are_approved_by_the_clients_approver(self, demo: str) -> None:
+    def test_the_periods_before_the_last_are_approved_by_the_clients_approver_and_mostly_invoiced(
+        self, demo: str
+    ) -> None:
         sheets = list(Timesheet.objects.select_related("placement__client", "placement__secretary__user"))
         earlier = [
             s for s in sheets if s.period_end < (W24[0] if s.placement.client.approval_period == "weekly" else MAY[0])
         ]
         assert len(earlier) == 151
         for s in earlier:
-            assert s.status == TimesheetStatus.APPROVED, s
+            # Invoiced when the period ends by 31 May (the May run); the sheets of 1-7 June wait for June's.
+            invoiced = s.period_end <= MAY[1]
+            assert s.status == (TimesheetStatus.INVOICED if invoiced else TimesheetStatus.APPROVED), s
             assert s.submitted_by == s.placement.secretary.user, s
             if s.approval_kind == "deemed":
                 assert (s.approved_by, s.approval_ip) == (None, None), s
@@ -472,7 +555,8 @@ class TestTheLoadedDemo:
         }
 
     def test_every_approved_sheet_carries_the_hash_of_its_entries(self, demo: str) -> None:
-        assert sheet_statuses()["approved"] == 151
+        statuses = sheet_statuses()
+        assert (statuses["approved"], statuses["invoiced"]) == (3, 148)
         assert hash_mismatches() == []
 
     def test_the_last_period_is_partly_submitted_and_waits_for_the_approvers(self, demo: str) -> None:
@@ -515,7 +599,7 @@ class TestTheLoadedDemo:
                 (SECRETARY, "Communicatie & Marketing", *june),
             ]
         )
-        assert sheet_statuses() == {"open": 13, "submitted": 8, "approved": 151, "rejected": 1}
+        assert sheet_statuses() == {"open": 13, "submitted": 8, "approved": 3, "invoiced": 148, "rejected": 1}
         assert not Timesheet.objects.filter(period_start__gt=TODAY).exists()
 
     def test_exactly_one_sheet_is_rejected_the_demo_secretarys_with_the_reason(self, demo: str) -> None:
@@ -552,7 +636,7 @@ class TestTheLoadedDemo:
                 datetime.datetime.combine(handed_in, datetime.time(9))
             ), s
             assert deemed_approval_due(timesheet=s) <= TODAY, s
-            assert (s.status, s.approved_by, s.approval_ip) == ("approved", None, None), s
+            assert (s.status, s.approved_by, s.approval_ip) == ("invoiced", None, None), s
             backdate = AuditEvent.objects.get(action="timesheet.backdate", object_id=str(s.pk))
             assert backdate.actor.email == "admin@secondo.demo"
             assert backdate.after == {"submitted_at": timezone.localtime(s.submitted_at).isoformat()}
@@ -565,6 +649,242 @@ class TestTheLoadedDemo:
         waiting = Timesheet.objects.get(placement__client__deemed_approval_days=5, status="submitted")
         assert deemed_approval_due(timesheet=waiting) == datetime.date(2026, 6, 23)
 
+    # The invoices.
+
+    def test_each_month_up_to_april_is_invoiced_by_a_run_and_finalised_today_by_finance(self, demo: str) -> None:
+        finance = User.objects.get(email=FINANCE)
+        runs = list(InvoiceRun.objects.order_by("period_start"))
+        months = [datetime.date(2025, m, 1) for m in range(6, 13)] + [datetime.date(2026, m, 1) for m in range(1, 6)]
+        assert [r.period_start for r in runs] == months
+        assert [(r.invoice_count, r.line_count, r.timesheet_count) for r in runs] == [
+            (2, 2, 2),
+            (3, 4, 4),
+            (4, 8, 8),
+            (5, 8, 8),
+            (6, 9, 9),
+            (7, 12, 12),
+            (7, 12, 12),
+            (9, 17, 17),
+            (9, 16, 16),
+            (9, 24, 24),
+            (8, 28, 28),
+            (2, 13, 13),  # May: drafts
+        ]
+        assert {(r.started_by, r.client) for r in runs} == {(finance, None)}
+        finalised = list(
+            Invoice.objects.filter(status="finalised").exclude(kind="credit_note").select_related("client", "run")
+        )
+        assert len(finalised) == 69
+        assert sorted({i.kind for i in finalised}) == ["internal", "invoice"]
+        assert sum(i.kind == "internal" for i in finalised) == 29
+        for i in finalised:
+            assert i.run is not None and (i.period_start, i.period_end) == (i.run.period_start, i.run.period_end), i
+            assert i.period_start <= datetime.date(2026, 4, 1), i
+            assert i.kind == ("internal" if i.client.kind == "internal" else "invoice"), i
+            # Finalising issues today: the history is issued on the day the demo is loaded.
+            assert (i.issue_date, i.due_date) == (TODAY, TODAY + datetime.timedelta(days=i.client.payment_term_days))
+            assert (i.created_by, i.finalised_by) == (finance, finance), i
+            assert i.customer["legal_name"] == i.client.legal_name, i
+            assert i.emailed_at is None, i  # the history is not e-mailed
+        assert not AuditEvent.objects.filter(action="invoice.email").exists()
+
+    def test_numbers_are_gapless_per_series_in_the_year_of_issue(self, demo: str) -> None:
+        sequences: dict[str, list[int]] = defaultdict(list)
+        for series, year, sequence, number in (
+            Invoice.objects.filter(status="finalised")
+            .order_by("pk")
+            .values_list("series", "year", "sequence", "number")
+        ):
+            assert year == 2026
+            prefix = {"invoice": "", "internal": "IR-", "credit_note": "CN-"}[series]
+            assert number == f"{prefix}2026-{sequence:05d}"
+            sequences[series].append(sequence)
+        assert sequences == {
+            "invoice": list(range(1, 41)),
+            "internal": list(range(1, 30)),
+            "credit_note": [1, 2],
+        }
+        assert sorted(InvoiceCounter.objects.values_list("series", "year", "last_number")) == [
+            ("credit_note", 2026, 2),
+            ("internal", 2026, 29),
+            ("invoice", 2026, 40),
+        ]
+
+    def test_every_approved_hour_up_to_may_is_invoiced_once_net_of_the_credit_notes(self, demo: str) -> None:
+        billed = dict(
+            InvoiceLine.objects.exclude(timesheet=None).values_list("timesheet").annotate(q=Sum("quantity")).order_by()
+        )
+        worked = dict(
+            TimeEntry.objects.filter(timesheet__status="invoiced")
+            .values_list("timesheet")
+            .annotate(h=Sum("hours"))
+            .order_by()
+        )
+        assert set(billed) == set(worked)
+        partly_credited = InvoiceLine.objects.get(invoice__number="CN-2026-00002").timesheet_id
+        assert {pk: worked[pk] - billed[pk] for pk in worked if worked[pk] != billed[pk]} == {
+            partly_credited: Decimal("2.00")
+        }
+        # What is still approved lies after May, for June's run.
+        assert sheet_rows(TimesheetStatus.APPROVED) == [
+            (
+                "daan.hendriks@secondo.demo",
+                "Van Dijk Advocaten B.V.",
+                datetime.date(2026, 6, 1),
+                datetime.date(2026, 6, 7),
+            ),
+            (
+                "petra.deboer@secondo.demo",
+                "Kade Architecten B.V.",
+                datetime.date(2026, 6, 1),
+                datetime.date(2026, 6, 7),
+            ),
+            (SECRETARY, "Van Dijk Advocaten B.V.", datetime.date(2026, 6, 1), datetime.date(2026, 6, 7)),
+        ]
+
+    def test_a_full_credit_note_releases_march_at_van_dijk_and_aprils_run_invoices_the_hours_anew(
+        self, demo: str
+    ) -> None:
+        note = Invoice.objects.select_related("credited_invoice__client").get(number="CN-2026-00001")
+        original = note.credited_invoice
+        assert (original.number, original.client.legal_name, original.period_start) == (
+            "2026-00031",
+            "Van Dijk Advocaten B.V.",
+            datetime.date(2026, 3, 1),
+        )
+        assert (note.kind, note.status, note.releases_hours, note.created_by.email) == (
+            "credit_note",
+            "finalised",
+            True,
+            FINANCE,
+        )
+        assert note.reason == (
+            "Op verzoek van de klant gecrediteerd: deze uren worden opnieuw gefactureerd, "
+            "samen met die van de maand erna."
+        )
+        assert (note.net_total, note.vat_total, note.total) == (
+            Decimal("-4400.00"),
+            Decimal("-924.00"),
+            Decimal("-5324.00"),
+        )
+        assert (original.net_total, original.vat_total, original.total) == (
+            -note.net_total,
+            -note.vat_total,
+            -note.total,
+        )
+        assert set(invoice_creditable(invoice=original).values()) == {Decimal(0)}
+        released = set(original.lines.values_list("timesheet", flat=True))
+        assert len(released) == 5
+        releases = AuditEvent.objects.filter(action="timesheet.release")
+        assert {int(pk) for pk in releases.values_list("object_id", flat=True)} == released
+        assert set(releases.values_list("reason", flat=True)) == {
+            "Credited in full by CN-2026-00001: to be invoiced anew."
+        }
+        # April's run came after the credit note and invoiced the released hours with April's.
+        april = Invoice.objects.get(number="2026-00036")
+        assert (april.client, april.period_start, april.pk > note.pk) == (
+            original.client,
+            datetime.date(2026, 4, 1),
+            True,
+        )
+        again = april.lines.filter(timesheet__in=released)
+        assert again.count() == 5 and april.lines.count() == 9
+        assert sorted(again.values_list("timesheet", "quantity", "amount")) == sorted(
+            original.lines.values_list("timesheet", "quantity", "amount")
+        )
+        assert (april.net_total, april.total) == (Decimal("7920.00"), Decimal("9583.20"))
+
+    def test_a_partial_credit_note_takes_two_hours_off_one_line_of_brouwers_april_invoice(self, demo: str) -> None:
+        note = Invoice.objects.select_related("credited_invoice__client").get(number="CN-2026-00002")
+        original = note.credited_invoice
+        assert (original.number, original.client.legal_name, original.period_start) == (
+            "2026-00038",
+            "Brouwer & Partners Accountants B.V.",
+            datetime.date(2026, 4, 1),
+        )
+        assert (note.releases_hours, note.reason) == (
+            False,
+            "Twee uur dubbel geschreven; deze uren worden gecrediteerd.",
+        )
+        [line] = note.lines.select_related("credited_line")
+        assert line.credited_line.invoice_id == original.pk and line.credited_line.position == 1
+        assert (line.description, line.timesheet_id) == (
+            line.credited_line.description,
+            line.credited_line.timesheet_id,
+        )
+        assert (line.quantity, line.unit_price, line.amount, line.vat_rate) == (
+            Decimal("-2.00"),
+            Decimal("55.00"),
+            Decimal("-110.00"),
+            Decimal("21.00"),
+        )
+        assert (note.net_total, note.vat_total, note.total) == (
+            Decimal("-110.00"),
+            Decimal("-23.10"),
+            Decimal("-133.10"),
+        )
+        remaining = invoice_creditable(invoice=original)
+        assert remaining == {
+            ln.pk: ln.quantity - (Decimal("2.00") if ln.position == 1 else 0) for ln in original.lines.all()
+        }
+        assert Timesheet.objects.get(pk=line.timesheet_id).status == "invoiced"  # no hours released
+
+    def test_may_waits_as_drafts_for_finance_and_a_sponsor_has_a_manual_draft(self, demo: str) -> None:
+        drafts = list(Invoice.objects.filter(status="draft").select_related("client", "run").order_by("pk"))
+        assert [
+            (d.client.legal_name, d.kind, d.period_start, d.lines.count(), d.net_total, d.vat_total, d.total)
+            for d in drafts
+        ] == [
+            (
+                "Van Dijk Advocaten B.V.",
+                "invoice",
+                MAY[0],
+                7,
+                Decimal("5280.00"),
+                Decimal("1108.80"),
+                Decimal("6388.80"),
+            ),
+            ("Kade Architecten B.V.", "invoice", MAY[0], 6, Decimal("3250.00"), Decimal("682.50"), Decimal("3932.50")),
+            (SPONSOR, "invoice", None, 1, Decimal("750.00"), Decimal("157.50"), Decimal("907.50")),
+        ]
+        may_run = InvoiceRun.objects.get(period_start=MAY[0])
+        assert [d.run for d in drafts] == [may_run, may_run, None]
+        for d in drafts:
+            assert (d.number, d.sequence, d.issue_date, d.pdf.name, d.pdf_sha256) == ("", None, None, "", ""), d
+        # Only weekly clients' May is approved yet: the monthly clients' May waits in the approval inbox.
+        assert {d.client.approval_period for d in drafts[:2]} == {"weekly"}
+        sponsor = Client.objects.get(legal_name=SPONSOR)
+        assert (sponsor.kind, sponsor.vat_treatment, sponsor.active) == ("tenant", "standard", True)
+        assert not sponsor.placements.exists() and not sponsor.approvers.exists()
+        [line] = drafts[2].lines.all()
+        assert (line.kind, line.description, line.quantity, line.unit_price, line.amount, line.vat_rate) == (
+            "manual",
+            "Sponsoring Secretaressedag 2026",
+            Decimal("1.00"),
+            Decimal("750.00"),
+            Decimal("750.00"),
+            Decimal("21.00"),
+        )
+        assert drafts[2].created_by.email == FINANCE
+
+    def test_every_finalised_invoice_has_its_pdf_rendered_after_the_commit(self, demo: str) -> None:
+        finalised = list(
+            invoices_for_documents(
+                invoice_ids=list(Invoice.objects.filter(status="finalised").values_list("pk", flat=True))
+            )
+        )
+        assert len(finalised) == 71
+        for invoice in finalised:
+            assert invoice.pdf.name.startswith(f"invoices/2026/{invoice.number}") and invoice.pdf.name.endswith(".pdf")
+            with default_storage.open(invoice.pdf.name) as f:
+                stored = f.read()
+            assert hashlib.sha256(stored).hexdigest() == invoice.pdf_sha256, invoice
+            assert stored == invoice_pdf_bytes(invoice_document(invoice=invoice)), (
+                invoice
+            )  # rendered once, reproducible
+        stores = AuditEvent.objects.filter(action="invoice.pdf_store")
+        assert sorted(int(pk) for pk in stores.values_list("object_id", flat=True)) == sorted(i.pk for i in finalised)
+
     def test_deem_approvals_afterwards_finds_nothing_due(self, demo: str) -> None:
         out = StringIO()
         call_command("deem_approvals", stdout=out)
@@ -574,11 +894,17 @@ class TestTheLoadedDemo:
         before = counts()
         snapshot = placements_snapshot()
         hours = hours_snapshot()
-        output = seed()
+        invoices = invoices_snapshot()
+        pdfs = sorted(Invoice.objects.values_list("pdf", "pdf_sha256"))
+        with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+            output = seed()
         assert output.startswith("The demo is already loaded (pool 'Secretariaat Centraal' exists); nothing changed.\n")
+        assert callbacks == []
         assert counts() == before
         assert placements_snapshot() == snapshot
         assert hours_snapshot() == hours
+        assert invoices_snapshot() == invoices
+        assert sorted(Invoice.objects.values_list("pdf", "pdf_sha256")) == pdfs
 
     def test_prints_a_summary_and_runs_quickly(self, loaded: Loaded) -> None:
         assert loaded.seconds < 15
@@ -586,13 +912,16 @@ class TestTheLoadedDemo:
             "Demo data loaded around 2026-06-15.",
             "  pool: Secretariaat Centraal (CC-4100), managed by manager@secondo.demo",
             "  secretaries: 15",
-            "  clients: 6 tenants, 4 internal",
+            "  clients: 7 tenants, 4 internal",
             "  rate cards: 4",
             "  placements: 22 (3 draft, 12 active, 7 ended)",
             "  leave: 7",
-            "  timesheets: 173 (13 open, 8 submitted, 151 approved, 1 rejected; 2 deemed approved)",
+            "  timesheets: 173 (13 open, 8 submitted, 3 approved, 1 rejected, 148 invoiced; 2 deemed approved)",
             "  time entries: 2003 (4790.75 h)",
-            f"  audit events: {AuditEvent.objects.count()}",
+            "  invoices: 69 finalised (29 internal recharges), 3 drafts, 2 credit notes; "
+            "invoiced € 189.943,15 excl. VAT",
+            # Here the PDFs are stored after the summary (the captured after-commit work runs last).
+            f"  audit events: {AuditEvent.objects.exclude(action='invoice.pdf_store').count()}",
             "Logins: python manage.py demo_logins",
         ]
 
@@ -602,8 +931,11 @@ class TestTheLoadedDemo:
     [datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), datetime.date(2027, 3, 3)],
     ids=str,
 )
-def test_loads_within_capacity_and_with_a_history_of_hours_on_other_dates(day: datetime.date) -> None:
-    with time_machine.travel(datetime.datetime.combine(day, datetime.time(9)), tick=False):
+def test_loads_within_capacity_and_with_a_history_of_hours_and_invoices_on_other_dates(day: datetime.date) -> None:
+    with (
+        time_machine.travel(datetime.datetime.combine(day, datetime.time(9)), tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         seed()
     assert Placement.objects.count() == 22
     assert not CapacityOverride.objects.exists()
@@ -612,11 +944,30 @@ def test_loads_within_capacity_and_with_a_history_of_hours_on_other_dates(day: d
     assert days_over_the_cap() == []
     assert hash_mismatches() == []
     statuses = sheet_statuses()
-    assert statuses["approved"] > 100
+    assert statuses.get("approved", 0) + statuses["invoiced"] > 100
     assert statuses["rejected"] == 1
     assert Timesheet.objects.get(status="rejected").placement.secretary.user.email == SECRETARY
     assert Timesheet.objects.filter(approval_kind="deemed").exists()
     assert approval_inbox(user=User.objects.get(email=APPROVER)).exists()
+    # The invoices: finalised up to two months ago (issued today, with their PDFs), last month in drafts.
+    last_month = (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert not Timesheet.objects.filter(status="approved", period_end__lt=day.replace(day=1)).exists()
+    finalised = Invoice.objects.filter(status="finalised")
+    assert finalised.exclude(kind="credit_note").count() > 50
+    assert not finalised.filter(period_start__gte=last_month).exists()
+    assert set(finalised.values_list("issue_date", flat=True)) == {day}
+    assert not finalised.filter(pdf_sha256="").exists()
+    for series in ("invoice", "internal", "credit_note"):
+        sequences = list(finalised.filter(series=series).order_by("pk").values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1)), series
+    assert sorted(finalised.filter(kind="credit_note").values_list("releases_hours", flat=True)) == [False, True]
+    assert sorted(
+        Invoice.objects.filter(status="draft").values_list("client__legal_name", "period_start"), key=str
+    ) == [
+        ("Kade Architecten B.V.", last_month),
+        (SPONSOR, None),
+        ("Van Dijk Advocaten B.V.", last_month),
+    ]
 
 
 def test_two_loads_on_the_same_day_give_the_same_data() -> None:
@@ -624,13 +975,16 @@ def test_two_loads_on_the_same_day_give_the_same_data() -> None:
         seed()
         first = placements_snapshot()
         first_hours = hours_snapshot()
+        first_invoices = invoices_snapshot()
         first_counts = counts()
         transaction.set_rollback(True)
     assert Pool.objects.count() == 0
     assert Timesheet.objects.count() == 0
+    assert Invoice.objects.count() == 0
     seed()
     assert placements_snapshot() == first
     assert hours_snapshot() == first_hours
+    assert invoices_snapshot() == first_invoices
     assert counts() == first_counts
 
 

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from backend.accounts.models import User
 from backend.core.exceptions import ApplicationError
 from backend.core.models import AuditEvent
+from billing.services.runs import invoice_run_start
 from secondments.models import Placement, PlacementRate, PlacementStatus
 from secondments.selectors.rates import placement_rate_on
 from secondments.services.placements import placement_change_rate
+from tests.billing.conftest import MAY, approved_sheet
 from tests.factories import PlacementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +161,27 @@ def test_a_cancelled_placement_has_no_rate_to_change(placement: Placement, manag
     exc = refused(placement, manager, ApplicationError, valid_from=D(2026, 8, 3), hourly_rate=Decimal("58.50"))
     assert exc.message == "A cancelled placement has no rate to change."
     assert exc.fields == {"status": ["Is cancelled."]}
+
+
+def test_a_rate_change_never_reaches_invoiced_hours(world: Any) -> None:
+    """Hours up to 31 May are invoiced: a new rate from May is refused, one from June is taken."""
+    approved_sheet(world.placement, MAY, world.approver)
+    invoice_run_start(actor=world.finance, year=2026, month=5)
+    rows = rate_rows()
+
+    with pytest.raises(ValidationError) as refused:
+        placement_change_rate(
+            placement=world.placement, actor=world.manager, valid_from=D(2026, 5, 20), hourly_rate=Decimal("60.00")
+        )
+
+    assert refused.value.message_dict == {
+        "valid_from": [
+            "Hours up to 2026-05-31 are invoiced at the current rate: a change takes effect after that "
+            "(correct invoiced hours with a credit note)."
+        ]
+    }
+    assert rate_rows() == rows
+    rate = placement_change_rate(
+        placement=world.placement, actor=world.manager, valid_from=D(2026, 6, 1), hourly_rate=Decimal("60.00")
+    )
+    assert rate.hourly_rate == Decimal("60.00")

@@ -1,0 +1,162 @@
+"""Invoicing endpoints: thin views over the billing services and selectors."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from backend.accounts.roles import Role
+from backend.core.api import NoInputSerializer
+from backend.core.exceptions import ApplicationError
+from backend.core.periods import parse_month
+from billing.api import filters
+from billing.api import serializers as s
+from billing.models import Invoice, InvoiceLine, InvoiceRun, InvoiceStatus
+from billing.selectors.invoices import invoice_list_for, invoice_run_list_for
+from billing.services import delivery, invoices, runs
+from secondments.api.views import ScopedViewSet
+from secondments.models import Client
+
+FIN, DIR, APP = Role.FINANCE, Role.DIRECTOR, Role.CLIENT_APPROVER
+
+
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Invoices, internal recharge statements and credit notes. Finance edits drafts and finalises;
+    a finalised invoice never changes (corrections are credit notes). Approvers see their clients'
+    finalised invoices."""
+
+    queryset = Invoice.objects.none()
+    serializer_class = s.InvoiceSerializer
+    filterset_class = filters.InvoiceFilter
+    ordering_fields = ["issue_date", "number", "total", "created_at"]
+    roles = {
+        "list": {FIN, DIR, APP},
+        "retrieve": {FIN, DIR, APP},
+        "pdf": {FIN, DIR, APP},
+        "create": {FIN},
+        "destroy": {FIN},
+        "lines": {FIN},
+        "line_remove": {FIN},
+        "finalize": {FIN},
+        "finalize_many": {FIN},
+        "credit_note": {FIN},
+    }
+
+    def scoped_queryset(self) -> QuerySet[Invoice]:
+        return invoice_list_for(user=self.user)
+
+    def _fresh(self, invoice: Invoice, *, code: int = status.HTTP_200_OK) -> Response:
+        return self._render(self.get_queryset().get(pk=invoice.pk), code=code)
+
+    @extend_schema(request=s.InvoiceCreateInputSerializer, responses={201: s.InvoiceSerializer})
+    def create(self, request: Request) -> Response:
+        """A manual draft for any client (e.g. a sponsor: a client without placements)."""
+        data = self._input(s.InvoiceCreateInputSerializer, request.data, client_id=Client.objects.all())
+        return self._fresh(invoices.invoice_create(actor=self.user, **data), code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Delete a draft; its hours return to approved. A finalised invoice is refused (400)."""
+        invoices.invoice_delete(invoice=self.get_object(), actor=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.InvoiceLineInputSerializer, responses={201: s.InvoiceSerializer})
+    @action(detail=True, methods=["post"])
+    def lines(self, request: Request, pk: str | None = None) -> Response:
+        """Add a manual line to a draft (a training, a fixed fee). VAT rate: 21, 9 or 0 for standard VAT."""
+        invoice = self.get_object()
+        data = self._input(s.InvoiceLineInputSerializer, request.data)
+        invoices.invoice_line_add(invoice=invoice, actor=self.user, **data)
+        return self._fresh(invoice, code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InvoiceSerializer)
+    @action(detail=True, methods=["delete"], url_path=r"lines/(?P<line_id>[0-9]+)", url_name="line")
+    def line_remove(self, request: Request, pk: str | None = None, line_id: str | None = None) -> Response:
+        """Remove a line from a draft; removing hours returns that timesheet to approved."""
+        invoice = self.get_object()
+        line = get_object_or_404(InvoiceLine, pk=line_id, invoice=invoice)
+        return self._fresh(invoices.invoice_line_remove(line=line, actor=self.user))
+
+    @extend_schema(request=None, responses=s.InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def finalize(self, request: Request, pk: str | None = None) -> Response:
+        """Give the draft its number and freeze it; the PDF is rendered and e-mailed after commit."""
+        invoice = self.get_object()
+        self._input(NoInputSerializer, request.data)
+        return self._fresh(invoices.invoice_finalize(invoice=invoice, actor=self.user))
+
+    @extend_schema(
+        request=s.InvoiceIdsInputSerializer,
+        responses=s.InvoiceSerializer(many=True),
+        operation_id="v1_invoices_finalize_many_create",
+    )
+    @action(detail=False, methods=["post"], url_path="finalize", url_name="finalize-many")
+    def finalize_many(self, request: Request) -> Response:
+        """Finalise several drafts: all, or none with a message per invoice."""
+        data = self._input(s.InvoiceIdsInputSerializer, request.data, invoice_ids=self.get_queryset())
+        done = invoices.invoices_finalize(actor=self.user, **data)
+        fresh = self.get_queryset().filter(pk__in=[i.pk for i in done]).order_by("pk")
+        return Response(s.InvoiceSerializer(fresh, many=True).data)
+
+    @extend_schema(request=s.CreditNoteInputSerializer, responses={201: s.InvoiceSerializer})
+    @action(detail=True, methods=["post"], url_path="credit-note")
+    def credit_note(self, request: Request, pk: str | None = None) -> Response:
+        """Credit a finalised invoice, in full (no ``lines``) or in part; ``release_hours`` (full only)
+        returns its hours to approved for re-invoicing."""
+        invoice = self.get_object()
+        data = self._input(
+            s.CreditNoteInputSerializer, request.data, line_id=InvoiceLine.objects.filter(invoice=invoice)
+        )
+        requests = None
+        if data["lines"] is not None:
+            requests = [invoices.CreditRequest(**line) for line in data["lines"]]
+        note = invoices.credit_note_create(
+            invoice=invoice, actor=self.user, reason=data["reason"], lines=requests, release_hours=data["release_hours"]
+        )
+        return self._fresh(note, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The invoice PDF.")}
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The finalised invoice's PDF, as stored at finalisation (its SHA-256 in ``X-Content-SHA256``)."""
+        invoice = self.get_object()
+        if invoice.status != InvoiceStatus.FINALISED:
+            raise ApplicationError("A draft has no PDF yet: finalise it first.", fields={"status": ["Is draft."]})
+        stored = delivery.invoice_pdf_ensure(invoice=invoice)
+        response = FileResponse(
+            stored.pdf.open("rb"), as_attachment=True, filename=f"{stored.number}.pdf", content_type="application/pdf"
+        )
+        response["X-Content-SHA256"] = stored.pdf_sha256
+        return response
+
+
+class InvoiceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Monthly invoice runs: approved hours up to a month become one draft per client."""
+
+    queryset = InvoiceRun.objects.none()
+    serializer_class = s.InvoiceRunSerializer
+    filter_backends: list[Any] = []
+    roles = {"list": {FIN, DIR}, "retrieve": {FIN, DIR}, "create": {FIN}}
+
+    def scoped_queryset(self) -> QuerySet[InvoiceRun]:
+        return invoice_run_list_for(user=self.user)
+
+    @extend_schema(request=s.InvoiceRunInputSerializer, responses={201: s.InvoiceRunSerializer})
+    def create(self, request: Request) -> Response:
+        """Start a run for ``period`` (``2026-10``), optionally for one client; ``finalize`` finalises the drafts."""
+        data = self._input(s.InvoiceRunInputSerializer, request.data, client_id=Client.objects.all())
+        try:
+            year, month = parse_month(data.pop("period"))
+        except ValueError as exc:
+            raise ApplicationError(str(exc), fields={"period": [str(exc)]}) from exc
+        run = runs.invoice_run_start(actor=self.user, year=year, month=month, **data)
+        return self._render(self.get_queryset().get(pk=run.pk), code=status.HTTP_201_CREATED)

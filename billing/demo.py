@@ -1,0 +1,128 @@
+"""The invoicing part of the demo, loaded by ``seed_demo`` through the billing services (finance acts).
+
+Past months, from the first with approved hours up to two months before the
+current one, are each invoiced by a run and finalised at once, without e-mail
+(the history must not mail the console when the demo loads). The previous
+month is a run of drafts that finance can check and finalise, and a sponsor
+has a manual draft. Two corrections: a full credit note that releases the
+hours of an older tenant invoice (made before the next month's run, which
+invoices those hours anew) and a partial one for a few hours of one line.
+
+Finalising gives the issue date of the day it happens, so every historical
+invoice is issued today; the clock is never patched. The PDFs are rendered
+after the seed's transaction commits (the services' on-commit hook).
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min, Q, Sum
+
+from backend.accounts.models import User
+from billing.models import Invoice, InvoiceKind, InvoiceRun, InvoiceStatus
+from billing.pdf.formatting import money
+from billing.services.invoices import CreditRequest, credit_note_create, invoice_create, invoice_line_add
+from billing.services.runs import invoice_run_start
+from secondments.models import ApprovalPeriod, Client, ClientKind, Timesheet, TimesheetStatus, VatTreatment
+from secondments.services.clients import client_create
+
+# The tenant whose invoice of three months ago is credited in full, its hours invoiced anew the month after ...
+FULL_CREDIT_CLIENT = "vandijk"
+FULL_CREDIT_REASON = (
+    "Op verzoek van de klant gecrediteerd: deze uren worden opnieuw gefactureerd, samen met die van de maand erna."
+)
+# ... and the tenant whose invoice of two months ago is credited for a few hours of its first line.
+PARTIAL_CREDIT_CLIENT = "brouwer"
+PARTIAL_CREDIT_HOURS = Decimal("2.00")
+PARTIAL_CREDIT_REASON = "Twee uur dubbel geschreven; deze uren worden gecrediteerd."
+
+# A sponsor of the secretariat's yearly event: a tenant without placements, invoiced by hand.
+SPONSOR: dict[str, Any] = {
+    "kind": ClientKind.TENANT,
+    "legal_name": "Stichting Utrechtse Secretaressedag",
+    "street": "Oudegracht 150",
+    "postcode": "3511AZ",
+    "city": "Utrecht",
+    "kvk_number": "41187654",
+    "vat_number": "NL815000017B01",
+    "vat_treatment": VatTreatment.STANDARD,
+    "billing_email": "penningmeester@secretaressedag-utrecht.example",
+    "invoice_language": "nl",
+    "approval_period": ApprovalPeriod.MONTHLY,
+    "payment_term_days": 14,
+}
+SPONSOR_PRICE = Decimal("750.00")
+
+
+def _month_before(first: datetime.date) -> datetime.date:
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s to ``last``'s, both included."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=31)).replace(day=1)
+    return months
+
+
+def _run(*, actor: User, month: datetime.date, finalize: bool) -> InvoiceRun:
+    return invoice_run_start(actor=actor, year=month.year, month=month.month, finalize=finalize, email=False)
+
+
+def demo_invoices_seed(*, today: datetime.date, actor: User, clients: dict[str, Client]) -> None:
+    """Invoice the demo's approved hours (call inside the seed's transaction, after the hours are settled)."""
+    previous = _month_before(today.replace(day=1))
+    first_end = Timesheet.objects.filter(status=TimesheetStatus.APPROVED).aggregate(d=Min("period_end"))["d"]
+    months = _months(first_end, _month_before(previous)) if first_end else []
+    full_credit_month = months[-2] if len(months) >= 2 else None
+
+    run = None
+    for month in months:
+        run = _run(actor=actor, month=month, finalize=True)
+        if month == full_credit_month:
+            credit_note_create(
+                invoice=Invoice.objects.get(run=run, client=clients[FULL_CREDIT_CLIENT]),
+                actor=actor,
+                reason=FULL_CREDIT_REASON,
+                release_hours=True,
+                email=False,
+            )
+    if run is not None:
+        invoice = Invoice.objects.get(run=run, client=clients[PARTIAL_CREDIT_CLIENT])
+        line = invoice.lines.order_by("position", "pk")[0]
+        credit_note_create(
+            invoice=invoice,
+            actor=actor,
+            reason=PARTIAL_CREDIT_REASON,
+            lines=[CreditRequest(line=line, quantity=min(PARTIAL_CREDIT_HOURS, line.quantity))],
+            email=False,
+        )
+
+    # The previous month waits as drafts for finance; so does the sponsor's invoice.
+    _run(actor=actor, month=previous, finalize=False)
+    sponsor = client_create(actor=actor, **SPONSOR)
+    draft = invoice_create(client=sponsor, actor=actor, notes="Met dank voor uw steun aan de Secretaressedag.")
+    invoice_line_add(
+        invoice=draft,
+        actor=actor,
+        description=f"Sponsoring Secretaressedag {today.year}",
+        quantity=Decimal(1),
+        unit_price=SPONSOR_PRICE,
+    )
+
+
+def demo_invoices_summary() -> str:
+    """One line for ``seed_demo``'s summary: what is invoiced, what waits, what is credited."""
+    finalised = Q(status=InvoiceStatus.FINALISED)
+    invoices = Invoice.objects.exclude(kind=InvoiceKind.CREDIT_NOTE)
+    net = Invoice.objects.filter(finalised).aggregate(n=Sum("net_total"))["n"] or Decimal(0)
+    return (
+        f"invoices: {invoices.filter(finalised).count()} finalised "
+        f"({invoices.filter(finalised, kind=InvoiceKind.INTERNAL).count()} internal recharges), "
+        f"{invoices.filter(status=InvoiceStatus.DRAFT).count()} drafts, "
+        f"{Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count()} credit notes; "
+        f"invoiced {money(net, 'nl')} excl. VAT"
+    )

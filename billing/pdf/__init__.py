@@ -1,0 +1,1 @@
+"""Invoice PDFs (ReportLab). ``render.invoice_pdf_bytes`` turns an ``InvoiceDocument`` into PDF bytes."""

@@ -1,0 +1,150 @@
+"""After commit: render each finalised invoice's PDF once, store it with its SHA-256, e-mail it.
+
+Both steps are safe to run again: a stored PDF is never rendered anew, a sent
+invoice is not sent twice. Many PDFs render in parallel worker processes (the
+renderer is a pure function of the document).
+"""
+
+import hashlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from backend.core.models import AuditEvent
+from backend.core.services import audit_event, audit_record
+from billing.models import Invoice, InvoiceKind, InvoiceStatus
+from billing.pdf.document import InvoiceDocument
+from billing.pdf.formatting import date as format_date
+from billing.pdf.formatting import money as format_money
+from billing.pdf.render import invoice_pdf_bytes
+from billing.selectors.documents import invoice_document, invoices_for_documents
+
+# Below this many PDFs, starting worker processes costs more than it saves.
+PARALLEL_FROM = 50
+
+
+def _render_all(documents: list[InvoiceDocument], processes: int) -> list[bytes]:
+    if processes <= 1 or len(documents) < PARALLEL_FROM:
+        return [invoice_pdf_bytes(d) for d in documents]
+    # "spawn": a fresh interpreter, never a fork sharing this process's database connection.
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(invoice_pdf_bytes, documents, chunksize=max(1, len(documents) // (processes * 4))))
+
+
+def pdf_file_name(invoice: Invoice) -> str:
+    return f"invoices/{invoice.year}/{invoice.number}.pdf"
+
+
+def invoices_pdf_render(*, invoice_ids: list[int], processes: int | None = None) -> int:
+    """Render and store the PDFs the invoices do not have yet; returns how many were stored."""
+    pending = [i for i in invoices_for_documents(invoice_ids=invoice_ids) if i.is_finalised and not i.pdf_sha256]
+    if not pending:
+        return 0
+    workers = settings.INVOICE_PDF_PROCESSES if processes is None else processes
+    blobs = _render_all([invoice_document(invoice=i) for i in pending], workers)
+    names = {
+        i.pk: default_storage.save(pdf_file_name(i), ContentFile(blob)) for i, blob in zip(pending, blobs, strict=True)
+    }
+    hashes = {i.pk: hashlib.sha256(blob).hexdigest() for i, blob in zip(pending, blobs, strict=True)}
+    sizes = {i.pk: len(blob) for i, blob in zip(pending, blobs, strict=True)}
+    with transaction.atomic():
+        # Another worker may have stored some meanwhile: keep theirs, drop ours.
+        fresh = list(
+            Invoice.objects.select_for_update().filter(pk__in=names, pdf_sha256="").order_by("pk").only("pk", "pdf")
+        )
+        for invoice in fresh:
+            invoice.pdf.name, invoice.pdf_sha256 = names[invoice.pk], hashes[invoice.pk]
+        Invoice.objects.bulk_update(fresh, ["pdf", "pdf_sha256"])
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event(
+                    actor=None,
+                    action="invoice.pdf_store",
+                    obj=i,
+                    after={"file": names[i.pk], "sha256": i.pdf_sha256, "bytes": sizes[i.pk]},
+                )
+                for i in fresh
+            ]
+        )
+    stored = {i.pk for i in fresh}
+    for pk, name in names.items():
+        if pk not in stored:
+            default_storage.delete(name)
+    return len(fresh)
+
+
+def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:
+    """The finalised invoice with its stored PDF (rendered now if the after-commit work has not run yet)."""
+    invoices_pdf_render(invoice_ids=[invoice.pk], processes=1)
+    return Invoice.objects.get(pk=invoice.pk)
+
+
+SUBJECTS = {
+    ("nl", InvoiceKind.INVOICE): "Factuur {number} van {seller}",
+    ("en", InvoiceKind.INVOICE): "Invoice {number} from {seller}",
+    ("nl", InvoiceKind.INTERNAL): "Interne doorbelasting {number} van {seller}",
+    ("en", InvoiceKind.INTERNAL): "Internal recharge statement {number} from {seller}",
+    ("nl", InvoiceKind.CREDIT_NOTE): "Creditnota {number} van {seller}",
+    ("en", InvoiceKind.CREDIT_NOTE): "Credit note {number} from {seller}",
+}
+BODIES = {
+    "nl": "Geachte relatie,\n\nBijgaand ontvangt u {what} {number} van {issue} voor een bedrag van {total}.\n{pay}\n"
+    "Met vriendelijke groet,\n{seller}\n",
+    "en": "Dear customer,\n\nPlease find attached {what} {number} of {issue} for {total}.\n{pay}\n"
+    "Kind regards,\n{seller}\n",
+}
+WHAT = {
+    ("nl", InvoiceKind.INVOICE): "factuur",
+    ("en", InvoiceKind.INVOICE): "invoice",
+    ("nl", InvoiceKind.INTERNAL): "interne doorbelasting",
+    ("en", InvoiceKind.INTERNAL): "internal recharge statement",
+    ("nl", InvoiceKind.CREDIT_NOTE): "creditnota",
+    ("en", InvoiceKind.CREDIT_NOTE): "credit note",
+}
+PAY = {
+    "nl": "Gelieve het bedrag vóór {due} over te maken op {iban} t.n.v. {seller} o.v.v. {number}.\n",
+    "en": "Please pay by {due} to {iban} in the name of {seller}, quoting {number}.\n",
+}
+
+
+def invoice_email_send(*, invoice_id: int) -> bool:
+    """E-mail the finalised invoice with its PDF to the client's billing address; once."""
+    invoice = invoice_pdf_ensure(invoice=Invoice.objects.get(pk=invoice_id, status=InvoiceStatus.FINALISED))
+    if invoice.emailed_at is not None:
+        return False
+    language, kind, seller_name = invoice.language, InvoiceKind(invoice.kind), settings.SECRETARIAT["name"]
+    to = (invoice.customer or {}).get("billing_email", "")
+    pay = ""
+    if invoice.due_date is not None and kind != InvoiceKind.CREDIT_NOTE:
+        due = format_date(invoice.due_date, language)
+        pay = PAY[language].format(
+            due=due, iban=settings.SECRETARIAT["iban"], seller=seller_name, number=invoice.number
+        )
+    assert invoice.issue_date is not None
+    message = EmailMessage(
+        subject=SUBJECTS[(language, kind)].format(number=invoice.number, seller=seller_name),
+        body=BODIES[language].format(
+            what=WHAT[(language, kind)],
+            number=invoice.number,
+            issue=format_date(invoice.issue_date, language),
+            total=format_money(invoice.total, language),
+            pay=pay,
+            seller=seller_name,
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    with invoice.pdf.open("rb") as pdf:
+        message.attach(f"{invoice.number}.pdf", pdf.read(), "application/pdf")
+    message.send()
+    with transaction.atomic():
+        sent_at = timezone.now()
+        Invoice.objects.filter(pk=invoice.pk).update(emailed_at=sent_at)
+        audit_record(actor=None, action="invoice.email", obj=invoice, after={"to": to, "at": sent_at})
+    return True
