@@ -5,11 +5,12 @@ the same text everywhere. Amounts are Decimal, never float.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from backend.core.money import money_round
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-CENT = Decimal("0.01")
 EN_DASH = "\u2013"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DUTCH_SEPARATORS = str.maketrans({",": ".", ".": ","})
@@ -85,15 +86,17 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def _number(value: Decimal, language: str) -> str:
-    """Two decimals with thousands separators: nl ``1.234,56``, en ``1,234.56``."""
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):,f}"
+    """Two decimals with thousands separators: nl ``1.234,56``, en ``1,234.56``. ``value`` has at most two
+    decimals already (money rounded by the one helper, hours in quarters): nothing is rounded here."""
+    text = f"{value:,.2f}"
     return text.translate(_DUTCH_SEPARATORS) if language == "nl" else text
 
 
 def money(amount: Decimal, language: str) -> str:
     """nl ``€ 1.234,56`` / ``€ -1.234,56``; en ``€1,234.56`` / ``-€1,234.56``."""
-    digits = _number(abs(amount), language)
-    sign = "-" if amount.quantize(CENT, ROUND_HALF_UP) < 0 else ""
+    rounded = money_round(amount)
+    digits = _number(abs(rounded), language)
+    sign = "-" if rounded < 0 else ""
     return f"€ {sign}{digits}" if language == "nl" else f"{sign}€{digits}"
 
 

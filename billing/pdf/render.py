@@ -56,6 +56,13 @@ def invoice_pdf_bytes(document: InvoiceDocument) -> bytes:
     return _Renderer(document).render()
 
 
+def warm_up(logo_path: str = DEFAULT_LOGO) -> None:
+    """Load what every render needs (this module, ReportLab, the logo) ahead of the first document,
+    e.g. in a worker process while the documents are still being read."""
+    if logo_path:
+        _logo(logo_path)
+
+
 def _logo(path: str) -> ImageReader:
     """The image at ``path``, read and decoded once per process (a changed file needs a restart)."""
     with _LOGOS_LOCK:

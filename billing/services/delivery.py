@@ -7,7 +7,9 @@ renderer is a pure function of the document).
 
 import hashlib
 import multiprocessing
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,25 +18,36 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from backend.core.bulk import rows_update
 from backend.core.models import AuditEvent
 from backend.core.services import audit_event, audit_record
 from billing.models import Invoice, InvoiceKind, InvoiceStatus
 from billing.pdf.document import InvoiceDocument
 from billing.pdf.formatting import date as format_date
 from billing.pdf.formatting import money as format_money
-from billing.pdf.render import invoice_pdf_bytes
-from billing.selectors.documents import invoice_document, invoices_for_documents
+from billing.pdf.render import invoice_pdf_bytes, warm_up
+from billing.selectors.documents import invoice_document, invoices_for_documents, seller
 
 # Below this many PDFs, starting worker processes costs more than it saves.
 PARALLEL_FROM = 50
 
 
-def _render_all(documents: list[InvoiceDocument], processes: int) -> list[bytes]:
-    if processes <= 1 or len(documents) < PARALLEL_FROM:
-        return [invoice_pdf_bytes(d) for d in documents]
+@contextmanager
+def _renderer(
+    count: int, processes: int, logo_path: str
+) -> Iterator[Callable[[list[InvoiceDocument]], Iterator[bytes]]]:
+    """A function giving the documents' PDFs in order, as each is done (storing one overlaps rendering the
+    next). From ``PARALLEL_FROM`` documents on it renders in worker processes, started at once, so they load
+    ReportLab while this process still reads the documents."""
+    if processes <= 1 or count < PARALLEL_FROM:
+        yield lambda documents: map(invoice_pdf_bytes, documents)
+        return
     # "spawn": a fresh interpreter, never a fork sharing this process's database connection.
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(invoice_pdf_bytes, documents, chunksize=max(1, len(documents) // (processes * 4))))
+        for _ in range(processes):
+            pool.submit(warm_up, logo_path)
+        chunk = max(1, count // (processes * 8))
+        yield lambda documents: pool.map(invoice_pdf_bytes, documents, chunksize=chunk)
 
 
 def pdf_file_name(invoice: Invoice) -> str:
@@ -47,34 +60,34 @@ def invoices_pdf_render(*, invoice_ids: list[int], processes: int | None = None)
     if not pending:
         return 0
     workers = settings.INVOICE_PDF_PROCESSES if processes is None else processes
-    blobs = _render_all([invoice_document(invoice=i) for i in pending], workers)
-    names = {
-        i.pk: default_storage.save(pdf_file_name(i), ContentFile(blob)) for i, blob in zip(pending, blobs, strict=True)
-    }
-    hashes = {i.pk: hashlib.sha256(blob).hexdigest() for i, blob in zip(pending, blobs, strict=True)}
-    sizes = {i.pk: len(blob) for i, blob in zip(pending, blobs, strict=True)}
+    stored: dict[int, tuple[str, str, int]] = {}  # invoice -> file name, SHA-256, size
+    with _renderer(len(pending), workers, seller().logo_path) as render:
+        documents = [invoice_document(invoice=i) for i in pending]
+        for invoice, blob in zip(pending, render(documents), strict=True):
+            name = default_storage.save(pdf_file_name(invoice), ContentFile(blob))
+            stored[invoice.pk] = (name, hashlib.sha256(blob).hexdigest(), len(blob))
     with transaction.atomic():
         # Another worker may have stored some meanwhile: keep theirs, drop ours.
         fresh = list(
-            Invoice.objects.select_for_update().filter(pk__in=names, pdf_sha256="").order_by("pk").only("pk", "pdf")
+            Invoice.objects.select_for_update().filter(pk__in=stored, pdf_sha256="").order_by("pk").only("pk", "pdf")
         )
         for invoice in fresh:
-            invoice.pdf.name, invoice.pdf_sha256 = names[invoice.pk], hashes[invoice.pk]
-        Invoice.objects.bulk_update(fresh, ["pdf", "pdf_sha256"])
+            invoice.pdf.name, invoice.pdf_sha256, _ = stored[invoice.pk]
+        rows_update(model=Invoice, objs=fresh, fields=["pdf", "pdf_sha256"])  # set once: the model's guard agrees
         AuditEvent.objects.bulk_create(
             [
                 audit_event(
                     actor=None,
                     action="invoice.pdf_store",
                     obj=i,
-                    after={"file": names[i.pk], "sha256": i.pdf_sha256, "bytes": sizes[i.pk]},
+                    after={"file": stored[i.pk][0], "sha256": stored[i.pk][1], "bytes": stored[i.pk][2]},
                 )
                 for i in fresh
             ]
         )
-    stored = {i.pk for i in fresh}
-    for pk, name in names.items():
-        if pk not in stored:
+    kept = {i.pk for i in fresh}
+    for pk, (name, _, _) in stored.items():
+        if pk not in kept:
             default_storage.delete(name)
     return len(fresh)
 

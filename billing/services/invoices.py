@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.bulk import rows_update
 from backend.core.exceptions import ApplicationError
 from backend.core.models import AuditEvent
 from backend.core.money import CENT
@@ -64,7 +65,7 @@ def invoices_totals_refresh(*, invoices: list[Invoice]) -> None:
         totals = totals_of(amounts[invoice.pk])
         invoice.net_total, invoice.vat_total, invoice.total = totals.net, totals.vat, totals.total
         invoice.vat_breakdown = totals.breakdown()
-    Invoice.objects.bulk_update(invoices, ["net_total", "vat_total", "total", "vat_breakdown"])
+    rows_update(model=Invoice, objs=invoices, fields=["net_total", "vat_total", "total", "vat_breakdown"])
 
 
 def _lock_draft(invoice: Invoice, *, verb: str) -> Invoice:
@@ -266,9 +267,10 @@ def _finalise_locked(*, drafts: list[Invoice], actor: User, today: datetime.date
             draft.customer = _customer_snapshot(draft.client)
             draft.language = draft.client.invoice_language
             draft.finalised_at, draft.finalised_by = now, actor
-    Invoice.objects.bulk_update(
-        drafts,
-        [
+    rows_update(
+        model=Invoice,
+        objs=drafts,
+        fields=[
             "series",
             "year",
             "sequence",

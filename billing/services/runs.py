@@ -10,6 +10,7 @@ longer approved.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from backend.core.exceptions import ApplicationError
 from backend.core.models import AuditEvent
 from backend.core.periods import month_bounds, overlap
 from backend.core.services import audit_event, audit_record
-from billing.calc import default_vat_rate, line_amount
+from billing.calc import default_vat_rate, line_amount, totals_of
 from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceStatus, LineKind
 from billing.services.invoices import invoice_kind_for, invoices_finalize, invoices_totals_refresh
 from secondments.models import Client, PlacementRate, TimeEntry, Timesheet, TimesheetStatus
@@ -39,20 +40,22 @@ class RatePart:
     rate: Decimal
 
 
-def timesheet_rate_parts(*, timesheet: Timesheet) -> list[RatePart]:
-    """A sheet's hours split by the placement's rate windows (uses the prefetched entries and rates)."""
+Entry = tuple[datetime.date, Decimal]  # a time entry's day and hours
+
+
+def timesheet_rate_parts(*, timesheet: Timesheet, entries: list[Entry]) -> list[RatePart]:
+    """A sheet's hours split by the placement's rate windows (uses the prefetched rates)."""
     rates = sorted(timesheet.placement.rates.all(), key=lambda r: r.valid_from)
-    entries = list(timesheet.entries.all())
     parts = []
     for i, rate in enumerate(rates):
         until = rates[i + 1].valid_from - datetime.timedelta(days=1) if i + 1 < len(rates) else None
         span = overlap(rate.valid_from, until, timesheet.period_start, timesheet.period_end)
         if span is None:
             continue
-        hours = sum((e.hours for e in entries if span[0] <= e.date <= span[1]), Decimal(0))
+        hours = sum((h for day, h in entries if span[0] <= day <= span[1]), Decimal(0))
         if hours:
             parts.append(RatePart(start=span[0], end=span[1], hours=hours, rate=rate.hourly_rate))
-    if sum((p.hours for p in parts), Decimal(0)) != sum((e.hours for e in entries), Decimal(0)):
+    if sum((p.hours for p in parts), Decimal(0)) != sum((h for _, h in entries), Decimal(0)):
         raise ApplicationError(
             f"Timesheet {timesheet.pk} has hours before its placement has a rate.",
             fields={"timesheets": [f"Timesheet {timesheet.pk}: hours without a rate."]},
@@ -60,27 +63,50 @@ def timesheet_rate_parts(*, timesheet: Timesheet) -> list[RatePart]:
     return parts
 
 
-def _billable(*, end: datetime.date, client: Client | None) -> list[Timesheet]:
-    """The approved sheets up to ``end``, locked, with what the lines need."""
+def _billable(*, end: datetime.date, client: Client | None) -> tuple[list[Timesheet], dict[int, list[Entry]]]:
+    """The approved sheets up to ``end`` that have hours, locked, and their entries (read as plain rows)."""
     qs = (
         Timesheet.objects.select_for_update(of=("self",))
         .filter(status=TimesheetStatus.APPROVED, period_end__lte=end)
         .select_related("placement__client", "placement__secretary__user")
-        .prefetch_related(
-            Prefetch("entries", queryset=TimeEntry.objects.order_by("date")),
-            Prefetch("placement__rates", queryset=PlacementRate.objects.order_by("valid_from")),
-        )
+        .prefetch_related(Prefetch("placement__rates", queryset=PlacementRate.objects.order_by("valid_from")))
         .order_by("pk")
     )
     if client is not None:
         qs = qs.filter(placement__client=client)
-    return [sheet for sheet in qs if sheet.entries.all()]
+    sheets = list(qs)
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    rows = TimeEntry.objects.filter(timesheet__in=[s.pk for s in sheets]).values_list("timesheet_id", "date", "hours")
+    for sheet_id, day, hours in rows.order_by("timesheet_id", "date"):
+        entries[sheet_id].append((day, hours))
+    return [s for s in sheets if entries[s.pk]], entries
 
 
-def _drafts_for(
-    *, clients: list[Client], start: datetime.date, end: datetime.date, run: InvoiceRun, actor: User
-) -> dict[int, Invoice]:
-    """Each client's draft for the month: the one an earlier run made, or a new one."""
+def _lines_for(*, sheets: list[Timesheet], entries: dict[int, list[Entry]], vat_treatment: str) -> list[InvoiceLine]:
+    """A client's new lines (no invoice yet): per sheet and rate, ordered by secretary and period."""
+    vat_rate = default_vat_rate(vat_treatment=vat_treatment)
+    lines = []
+    for sheet in sorted(sheets, key=lambda s: (s.placement.secretary.user.full_name, s.period_start, s.pk)):
+        for part in timesheet_rate_parts(timesheet=sheet, entries=entries[sheet.pk]):
+            lines.append(
+                InvoiceLine(
+                    kind=LineKind.HOURS,
+                    description=sheet.placement.secretary.user.full_name,
+                    placement=sheet.placement,
+                    timesheet=sheet,
+                    period_start=part.start,
+                    period_end=part.end,
+                    quantity=part.hours,
+                    unit_price=part.rate,
+                    amount=line_amount(quantity=part.hours, unit_price=part.rate),
+                    vat_rate=vat_rate,
+                )
+            )
+    return lines
+
+
+def _drafts_for(*, clients: list[Client], run: InvoiceRun) -> tuple[dict[int, Invoice], list[Invoice]]:
+    """Each client's draft of the run's month that an earlier run made (locked), and the clients without one."""
     existing = {
         inv.client_id: inv
         for inv in Invoice.objects.select_for_update()
@@ -88,41 +114,26 @@ def _drafts_for(
             client__in=clients,
             status=InvoiceStatus.DRAFT,
             run__isnull=False,  # a manual draft (a sponsorship, a fee) stays on its own
-            period_start=start,
-            period_end=end,
+            period_start=run.period_start,
+            period_end=run.period_end,
             kind__in=[InvoiceKind.INVOICE, InvoiceKind.INTERNAL],
         )
         .order_by("pk")
     }
-    # The run that last added lines to a draft is the one that lists it.
-    Invoice.objects.filter(pk__in=[inv.pk for inv in existing.values()]).update(run=run)
     new = [
         Invoice(
             kind=invoice_kind_for(client=c),
             client=c,
             run=run,
-            period_start=start,
-            period_end=end,
+            period_start=run.period_start,
+            period_end=run.period_end,
             vat_treatment=c.vat_treatment,
             language=c.invoice_language,
-            created_by=actor,
         )
         for c in clients
         if c.pk not in existing
     ]
-    Invoice.objects.bulk_create(new)
-    AuditEvent.objects.bulk_create(
-        [
-            audit_event(
-                actor=actor,
-                action="invoice.create",
-                obj=inv,
-                after={"kind": inv.kind, "client": inv.client_id, "period": f"{start:%Y-%m}", "run": run.pk},
-            )
-            for inv in new
-        ]
-    )
-    return {**existing, **{inv.client_id: inv for inv in new}}
+    return existing, new
 
 
 @transaction.atomic
@@ -139,8 +150,8 @@ def invoice_run_start(
             "That month has not begun yet.", fields={"period": ["Choose this month or an earlier one."]}
         )
     run = InvoiceRun.objects.create(period_start=start, period_end=end, client=client, started_by=actor)
-    sheets = _billable(end=end, client=client)
-    drafts = _lines_make(run=run, sheets=sheets, actor=actor) if sheets else []
+    sheets, entries = _billable(end=end, client=client)
+    drafts = _lines_make(run=run, sheets=sheets, entries=entries, actor=actor) if sheets else []
     audit_record(
         actor=actor,
         action="invoice_run.start",
@@ -159,45 +170,59 @@ def invoice_run_start(
     return run
 
 
-def _lines_make(*, run: InvoiceRun, sheets: list[Timesheet], actor: User) -> list[Invoice]:
-    """Add the sheets' lines to their clients' drafts; returns the drafts."""
-    start, end = run.period_start, run.period_end
+def _lines_make(
+    *, run: InvoiceRun, sheets: list[Timesheet], entries: dict[int, list[Entry]], actor: User
+) -> list[Invoice]:
+    """Put the sheets' lines on their clients' drafts (new drafts are made with their totals); returns the drafts."""
+    by_client: dict[int, list[Timesheet]] = defaultdict(list)
+    for sheet in sheets:
+        by_client[sheet.placement.client_id].append(sheet)
     clients = sorted({s.placement.client_id: s.placement.client for s in sheets}.values(), key=lambda c: c.pk)
-    drafts = _drafts_for(clients=clients, start=start, end=end, run=run, actor=actor)
+    existing, new = _drafts_for(clients=clients, run=run)
+    lines_of = {
+        c.pk: _lines_for(
+            sheets=by_client[c.pk],
+            entries=entries,
+            vat_treatment=(existing[c.pk] if c.pk in existing else c).vat_treatment,
+        )
+        for c in clients
+    }
+    for draft in new:
+        totals = totals_of((line.amount, line.vat_rate) for line in lines_of[draft.client_id])
+        draft.net_total, draft.vat_total, draft.total = totals.net, totals.vat, totals.total
+        draft.vat_breakdown = totals.breakdown()
+        draft.created_by = actor
+    Invoice.objects.bulk_create(new)
+    AuditEvent.objects.bulk_create(
+        [
+            audit_event(
+                actor=actor,
+                action="invoice.create",
+                obj=inv,
+                after={"kind": inv.kind, "client": inv.client_id, "period": f"{run.period_start:%Y-%m}", "run": run.pk},
+            )
+            for inv in new
+        ]
+    )
+    # The run that last added lines to a draft is the one that lists it.
+    Invoice.objects.filter(pk__in=[inv.pk for inv in existing.values()]).update(run=run)
+    drafts = {**existing, **{inv.client_id: inv for inv in new}}
 
-    lines: list[InvoiceLine] = []
-    next_position = dict(
-        Invoice.objects.filter(pk__in=[d.pk for d in drafts.values()])
-        .values_list("pk")
-        .annotate(n=Max("lines__position", default=0))
+    last_position = dict(
+        InvoiceLine.objects.filter(invoice__in=list(existing.values()))
+        .values_list("invoice_id")
+        .annotate(n=Max("position"))
         .order_by()
     )
-    ordered = sorted(sheets, key=lambda s: (s.placement.secretary.user.full_name, s.period_start, s.pk))
-    for sheet in ordered:
-        client = sheet.placement.client
-        invoice = drafts[client.pk]
-        vat_rate = default_vat_rate(vat_treatment=invoice.vat_treatment)
-        for part in timesheet_rate_parts(timesheet=sheet):
-            next_position[invoice.pk] = next_position.get(invoice.pk, 0) + 1
-            lines.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    kind=LineKind.HOURS,
-                    position=next_position[invoice.pk],
-                    description=sheet.placement.secretary.user.full_name,
-                    placement=sheet.placement,
-                    timesheet=sheet,
-                    period_start=part.start,
-                    period_end=part.end,
-                    quantity=part.hours,
-                    unit_price=part.rate,
-                    amount=line_amount(quantity=part.hours, unit_price=part.rate),
-                    vat_rate=vat_rate,
-                )
-            )
+    lines: list[InvoiceLine] = []
+    for client_id, client_lines in lines_of.items():
+        invoice = drafts[client_id]
+        for n, line in enumerate(client_lines, last_position.get(invoice.pk, 0) + 1):
+            line.invoice, line.position = invoice, n
+        lines.extend(client_lines)
     InvoiceLine.objects.bulk_create(lines)
     timesheets_mark_invoiced(timesheets=sheets, actor=actor)
-    invoices_totals_refresh(invoices=list(drafts.values()))
+    invoices_totals_refresh(invoices=list(existing.values()))
 
     run.invoice_count = len(drafts)
     run.line_count = len(lines)
@@ -209,10 +234,7 @@ def _lines_make(*, run: InvoiceRun, sheets: list[Timesheet], actor: User) -> lis
                 actor=actor,
                 action="invoice.lines_add",
                 obj=inv,
-                after={
-                    "run": run.pk,
-                    "timesheets": sorted(s.pk for s in sheets if s.placement.client_id == inv.client_id),
-                },
+                after={"run": run.pk, "timesheets": [s.pk for s in by_client[inv.client_id]]},
             )
             for inv in drafts.values()
         ]
