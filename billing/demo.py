@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Min, Q, Sum
 
 from backend.accounts.models import User
+from backend.core.periods import month_starts, previous_month_start
 from billing.models import Invoice, InvoiceKind, InvoiceRun, InvoiceStatus
 from billing.pdf.formatting import money
 from billing.services.invoices import CreditRequest, credit_note_create, invoice_create, invoice_line_add
@@ -55,28 +56,15 @@ SPONSOR: dict[str, Any] = {
 SPONSOR_PRICE = Decimal("750.00")
 
 
-def _month_before(first: datetime.date) -> datetime.date:
-    return (first - datetime.timedelta(days=1)).replace(day=1)
-
-
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The first days of the months from ``first``'s to ``last``'s, both included."""
-    months, month = [], first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=31)).replace(day=1)
-    return months
-
-
 def _run(*, actor: User, month: datetime.date, finalize: bool) -> InvoiceRun:
     return invoice_run_start(actor=actor, year=month.year, month=month.month, finalize=finalize, email=False)
 
 
 def demo_invoices_seed(*, today: datetime.date, actor: User, clients: dict[str, Client]) -> None:
     """Invoice the demo's approved hours (call inside the seed's transaction, after the hours are settled)."""
-    previous = _month_before(today.replace(day=1))
+    previous = previous_month_start(today)
     first_end = Timesheet.objects.filter(status=TimesheetStatus.APPROVED).aggregate(d=Min("period_end"))["d"]
-    months = _months(first_end, _month_before(previous)) if first_end else []
+    months = month_starts(first_end, previous_month_start(previous)) if first_end else []
     full_credit_month = months[-2] if len(months) >= 2 else None
 
     run = None

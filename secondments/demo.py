@@ -45,14 +45,14 @@ DEMO_USERS: list[DemoUser] = [
         full_name="Jeroen van Dijk",
         role=Role.CLIENT_APPROVER,
         label="client approver",
-        try_first="GET /api/v1/clients/ (only their own clients)",
+        try_first="GET /api/v1/approval-inbox/, GET /api/v1/invoices/ (their clients' invoices, PDFs)",
     ),
     DemoUser(
         email="finance@secondo.demo",
         full_name="Hanneke Koster",
         role=Role.FINANCE,
         label="finance",
-        try_first="GET /api/v1/secretaries/ (with employer costs), POST /api/v1/rate-cards/",
+        try_first="GET /api/v1/invoices/?status=draft, POST /api/v1/invoices/finalize/, POST /api/v1/invoice-runs/",
     ),
     DemoUser(
         email="director@secondo.demo",

@@ -123,6 +123,20 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
+def previous_month_start(day: datetime.date) -> datetime.date:
+    """The first day of the month before ``day``'s."""
+    return (day.replace(day=1) - ONE_DAY).replace(day=1)
+
+
+def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s to ``last``'s, both included."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=31)).replace(day=1)
+    return months
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """``2026-10`` to (2026, 10), for a year from 2000 to 2999; ValueError otherwise."""
     try:

@@ -281,3 +281,17 @@ def test_weeks_window_starts_on_the_monday_and_spans_whole_weeks() -> None:
 
     assert weeks_window(datetime.date(2026, 12, 31), 2) == (datetime.date(2026, 12, 28), datetime.date(2027, 1, 10))
     assert weeks_window(datetime.date(2026, 6, 15), 1) == (datetime.date(2026, 6, 15), datetime.date(2026, 6, 21))
+
+
+def test_previous_month_start_and_month_starts() -> None:
+    from backend.core.periods import month_starts, previous_month_start
+
+    assert previous_month_start(datetime.date(2026, 1, 31)) == datetime.date(2025, 12, 1)
+    assert previous_month_start(datetime.date(2026, 3, 1)) == datetime.date(2026, 2, 1)
+    assert month_starts(datetime.date(2025, 11, 30), datetime.date(2026, 2, 1)) == [
+        datetime.date(2025, 11, 1),
+        datetime.date(2025, 12, 1),
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 1),
+    ]
+    assert month_starts(datetime.date(2026, 2, 1), datetime.date(2026, 1, 31)) == []
