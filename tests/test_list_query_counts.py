@@ -654,9 +654,8 @@ def _invoice_with_lines(world: World, count: int) -> Invoice:
 
 # get_object (client and credited invoice joined), its lines.
 INVOICE_DETAIL_QUERIES = 2
-# get_object and its lines; the document selector looks for PDFs still to render (the invoice, its lines
-# with their timesheets' approvers): none; the stored invoice read afresh.
-INVOICE_PDF_QUERIES = 5
+# get_object and its lines; the invoice has its PDF already, so nothing is rendered or read again.
+INVOICE_PDF_QUERIES = 2
 
 
 @pytest.mark.parametrize("role", ["finance", "client_approver"])

@@ -7,8 +7,8 @@ renderer is a pure function of the document).
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -30,15 +30,23 @@ from billing.selectors.documents import invoice_document, invoices_for_documents
 
 # Below this many PDFs, starting worker processes costs more than it saves.
 PARALLEL_FROM = 50
+# Threads that write the rendered files to storage.
+STORAGE_THREADS = 2
+# Invoices read (and documents sent to the workers) this many at a time, and PDFs per worker task.
+READ_CHUNK = 100
+RENDER_CHUNK = 25
+
+
+Renderer = Callable[[Iterable[InvoiceDocument]], Iterator[bytes]]
 
 
 @contextmanager
 def _renderer(
     count: int, processes: int, logo_path: str
-) -> Iterator[Callable[[list[InvoiceDocument]], Iterator[bytes]]]:
-    """A function giving the documents' PDFs in order, as each is done (storing one overlaps rendering the
-    next). From ``PARALLEL_FROM`` documents on it renders in worker processes, started at once, so they load
-    ReportLab while this process still reads the documents."""
+) -> Iterator[Callable[[Iterable[InvoiceDocument]], Iterator[bytes]]]:
+    """A function giving the documents' PDFs in order, as each is done. From ``PARALLEL_FROM`` documents on
+    it renders in worker processes, started at once (they load ReportLab while the invoices are read) and
+    fed as the documents come (they render the first while the last are still read)."""
     if processes <= 1 or count < PARALLEL_FROM:
         yield lambda documents: map(invoice_pdf_bytes, documents)
         return
@@ -46,8 +54,7 @@ def _renderer(
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         for _ in range(processes):
             pool.submit(warm_up, logo_path)
-        chunk = max(1, count // (processes * 8))
-        yield lambda documents: pool.map(invoice_pdf_bytes, documents, chunksize=chunk)
+        yield lambda documents: pool.map(invoice_pdf_bytes, documents, chunksize=RENDER_CHUNK)
 
 
 def pdf_file_name(invoice: Invoice) -> str:
@@ -56,16 +63,29 @@ def pdf_file_name(invoice: Invoice) -> str:
 
 def invoices_pdf_render(*, invoice_ids: list[int], processes: int | None = None) -> int:
     """Render and store the PDFs the invoices do not have yet; returns how many were stored."""
-    pending = [i for i in invoices_for_documents(invoice_ids=invoice_ids) if i.is_finalised and not i.pdf_sha256]
-    if not pending:
+    without_pdf = Invoice.objects.filter(pk__in=invoice_ids, status=InvoiceStatus.FINALISED, pdf_sha256="")
+    count = without_pdf.count()
+    if not count:
         return 0
     workers = settings.INVOICE_PDF_PROCESSES if processes is None else processes
-    stored: dict[int, tuple[str, str, int]] = {}  # invoice -> file name, SHA-256, size
-    with _renderer(len(pending), workers, seller().logo_path) as render:
-        documents = [invoice_document(invoice=i) for i in pending]
-        for invoice, blob in zip(pending, render(documents), strict=True):
-            name = default_storage.save(pdf_file_name(invoice), ContentFile(blob))
-            stored[invoice.pk] = (name, hashlib.sha256(blob).hexdigest(), len(blob))
+    saving: dict[int, Future[str]] = {}  # invoice -> the name its file is stored under
+    digests: dict[int, tuple[str, int]] = {}  # invoice -> SHA-256, size
+    pending: list[Invoice] = []
+
+    def documents() -> Iterator[InvoiceDocument]:
+        ids = list(without_pdf.values_list("pk", flat=True).order_by("pk"))
+        for start in range(0, len(ids), READ_CHUNK):
+            for invoice in invoices_for_documents(invoice_ids=ids[start : start + READ_CHUNK]):
+                pending.append(invoice)
+                yield invoice_document(invoice=invoice)
+
+    # Files are written by threads (waiting on the disk or the object store) while the next PDFs render.
+    with _renderer(count, workers, seller().logo_path) as render, ThreadPoolExecutor(STORAGE_THREADS) as writers:
+        for n, blob in enumerate(render(documents())):
+            invoice = pending[n]
+            saving[invoice.pk] = writers.submit(default_storage.save, pdf_file_name(invoice), ContentFile(blob))
+            digests[invoice.pk] = (hashlib.sha256(blob).hexdigest(), len(blob))
+    stored = {pk: (name.result(), *digests[pk]) for pk, name in saving.items()}  # file name, SHA-256, size
     with transaction.atomic():
         # Another worker may have stored some meanwhile: keep theirs, drop ours.
         fresh = list(
@@ -94,6 +114,8 @@ def invoices_pdf_render(*, invoice_ids: list[int], processes: int | None = None)
 
 def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:
     """The finalised invoice with its stored PDF (rendered now if the after-commit work has not run yet)."""
+    if invoice.pdf_sha256:
+        return invoice
     invoices_pdf_render(invoice_ids=[invoice.pk], processes=1)
     return Invoice.objects.get(pk=invoice.pk)
 
