@@ -191,14 +191,17 @@ def main() -> None:
         html_times = timed(convert, WKHTMLTOPDF_RUNS)
         html_size = Path(out).stat().st_size
     html_mean = statistics.fmean(html_times)
-    ratio = html_mean / reportlab_mean
+    # Medians on both sides: this shared machine's speed wanders, and a few slow renders move a mean.
+    ratio = statistics.median(html_times) / statistics.median(reportlab)
     print(
         f"wkhtmltopdf, {WKHTMLTOPDF_RUNS} renders of the same invoice as HTML ({html_size:,} bytes), one process each"
     )
     row("mean per invoice", f"{html_mean:.3f} s")
+    row("p50 per invoice", f"{statistics.median(html_times):.3f} s")
     row("invoices per second", f"{1 / html_mean:,.1f}")
-    row("ratio wkhtmltopdf / ReportLab", f"{ratio:,.0f}x")
-    row(f"goal >= {RATIO_GOAL:g}x", "PASS" if ratio >= RATIO_GOAL else "MISS")
+    row("ratio wkhtmltopdf / ReportLab (p50s)", f"{ratio:,.0f}x")
+    row("ratio of the means", f"{html_mean / reportlab_mean:,.0f}x")
+    row(f"goal >= {RATIO_GOAL:g}x (p50s)", "PASS" if ratio >= RATIO_GOAL else "MISS")
 
 
 if __name__ == "__main__":
