@@ -41,9 +41,7 @@ Renderer = Callable[[Iterable[InvoiceDocument]], Iterator[bytes]]
 
 
 @contextmanager
-def _renderer(
-    count: int, processes: int, logo_path: str
-) -> Iterator[Callable[[Iterable[InvoiceDocument]], Iterator[bytes]]]:
+def _renderer(count: int, processes: int, logo_path: str) -> Iterator[Renderer]:
     """A function giving the documents' PDFs in order, as each is done. From ``PARALLEL_FROM`` documents on
     it renders in worker processes, started at once (they load ReportLab while the invoices are read) and
     fed as the documents come (they render the first while the last are still read)."""

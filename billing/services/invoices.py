@@ -27,6 +27,7 @@ from backend.core.services import audit_event, audit_record
 from billing.calc import default_vat_rate, line_amount, totals_of, vat_rates_allowed
 from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineKind, NumberSeries
 from billing.services.numbering import invoice_number_format, invoice_numbers_take
+from billing.tasks import invoices_deliver
 from secondments.models import Client, ClientKind, Timesheet
 from secondments.services.timesheets import timesheets_release
 
@@ -306,8 +307,6 @@ def _finalise_locked(*, drafts: list[Invoice], actor: User, today: datetime.date
 
 
 def _deliver_on_commit(*, invoice_ids: list[int], email: bool) -> None:
-    from billing.tasks import invoices_deliver  # the tasks module imports the services
-
     transaction.on_commit(lambda: invoices_deliver.delay(invoice_ids=invoice_ids, email=email))
 
 
