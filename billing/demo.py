@@ -17,13 +17,15 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 
 from backend.accounts.models import User
+from backend.core.money import money_round
 from backend.core.periods import month_starts, previous_month_start
-from billing.models import Invoice, InvoiceKind, InvoiceRun, InvoiceStatus
+from billing.models import Invoice, InvoiceKind, InvoiceRun, InvoiceStatus, Payment, PaymentStatus, Receivable
 from billing.pdf.formatting import money
 from billing.services.invoices import CreditRequest, credit_note_create, invoice_create, invoice_line_add
+from billing.services.payments import internal_statements_settle, payment_record
 from billing.services.runs import invoice_run_start
 from secondments.models import ApprovalPeriod, Client, ClientKind, Timesheet, TimesheetStatus, VatTreatment
 from secondments.services.clients import client_create
@@ -100,6 +102,49 @@ def demo_invoices_seed(*, today: datetime.date, actor: User, clients: dict[str, 
         quantity=Decimal(1),
         unit_price=SPONSOR_PRICE,
     )
+    demo_payments_seed(today=today, actor=actor, clients=clients)
+
+
+def demo_payments_seed(*, today: datetime.date, actor: User, clients: dict[str, Client]) -> None:
+    """Receivables in every state, through the ledger's services (finance acts; Stripe is off in the demo).
+
+    Every month but the last one invoiced: internal statements settled; tenant invoices paid by bank
+    transfer, one of them in part. The partly credited invoice was paid in full before its credit note:
+    over-paid, flagged for finance. The last month invoiced stays open. All dated today, like the
+    invoices (the demo's history is issued on the day it loads).
+    """
+    receivables = list(
+        Receivable.objects.select_related("invoice__run").order_by("invoice__period_start", "invoice__number")
+    )
+    months = sorted({r.invoice.period_start for r in receivables if r.invoice.period_start})
+    paid_months = set(months[:-1])
+    statements = [
+        r.invoice
+        for r in receivables
+        if r.invoice.kind == InvoiceKind.INTERNAL and r.invoice.period_start in paid_months and r.outstanding > 0
+    ]
+    if statements:
+        internal_statements_settle(invoices=statements, actor=actor, date=today)
+    partial_client = clients[PARTIAL_CREDIT_CLIENT]
+
+    def overpaid(r: Receivable) -> bool:  # paid in full, the credit note notwithstanding
+        return r.invoice.client_id == partial_client.pk and r.amount_due < r.invoice.total
+
+    tenants = [
+        r
+        for r in receivables
+        if r.invoice.kind == InvoiceKind.INVOICE and (r.invoice.period_start in paid_months or overpaid(r))
+    ]
+    for n, r in enumerate(tenants):
+        invoice = r.invoice
+        if overpaid(r):
+            amount = invoice.total
+        elif n == len(tenants) - 2:
+            amount = money_round(r.outstanding / 2)  # a first instalment
+        else:
+            amount = r.outstanding
+        if amount > 0:
+            payment_record(invoice=invoice, actor=actor, amount=amount, date=today, reference=f"Bank {invoice.number}")
 
 
 def demo_invoices_summary() -> str:
@@ -113,4 +158,15 @@ def demo_invoices_summary() -> str:
         f"{invoices.filter(status=InvoiceStatus.DRAFT).count()} drafts, "
         f"{Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count()} credit notes; "
         f"invoiced {money(net, 'nl')} excl. VAT"
+    )
+
+
+def demo_payments_summary() -> str:
+    """One line for ``seed_demo``'s summary: the ledger and the receivables by status."""
+    statuses = dict(Receivable.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    received = Payment.objects.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return (
+        f"payments: {Payment.objects.count()} ledger rows, {money(received, 'nl')} received; receivables: "
+        + ", ".join(f"{statuses.get(s, 0)} {label.lower()}" for s, label in PaymentStatus.choices)
+        + f", {Receivable.objects.filter(overpaid=True).count()} over-paid"
     )

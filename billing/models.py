@@ -249,3 +249,159 @@ class InvoiceLine(models.Model):
 def _refuse_line_change(line: InvoiceLine) -> None:
     if Invoice.objects.filter(pk=line.invoice_id, status=InvoiceStatus.FINALISED).exists():
         raise FinalisedInvoiceError(f"Invoice {line.invoice_id} is finalised: its lines cannot change.")
+
+
+# ---------------------------------------------------------------------------
+# Payments: the ledger, each invoice's receivable, Stripe Checkout and webhooks.
+
+
+class PaymentStatus(models.TextChoices):
+    """Derived from the ledger: never set by hand."""
+
+    OPEN = "open", "Open"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAID = "paid", "Paid"
+    OVERDUE = "overdue", "Overdue"
+
+
+class PaymentMethod(models.TextChoices):
+    STRIPE = "stripe", "Stripe"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    INTERNAL = "internal", "Internal settlement"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", "Payment"
+    REFUND = "refund", "Refund"
+    REVERSAL = "reversal", "Reversal of a mistaken entry"
+
+
+class Receivable(models.Model):
+    """What a finalised invoice or internal statement is owed, and what the ledger says was paid.
+
+    ``amount_due`` is the total less its credit notes; ``amount_paid`` is the
+    sum of the invoice's ledger rows. Both, and ``status``, are recomputed from
+    those rows by ``billing.services.payments.receivable_refresh`` whenever a
+    row or credit note is added, and daily (``overdue`` depends on the date).
+    """
+
+    invoice = models.OneToOneField(Invoice, primary_key=True, on_delete=models.CASCADE, related_name="receivable")
+    due_date = models.DateField()
+    amount_due = _money()
+    amount_paid = _money(default=Decimal("0.00"))
+    status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.OPEN)
+    overpaid = models.BooleanField(default=False)
+    paid_on = models.DateField(null=True, blank=True)  # the day nothing was outstanding any more
+    overdue_since = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminder_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.status}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_due - self.amount_paid, Decimal("0.00"))
+
+
+class CheckoutStatus(models.TextChoices):
+    CREATING = "creating", "Being created at Stripe"
+    OPEN = "open", "Open"
+    PROCESSING = "processing", "Completed, payment processing"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Payment failed"
+    EXPIRED = "expired", "Expired"
+
+
+class CheckoutSession(models.Model):
+    """One Stripe Checkout Session for an invoice. The row (with its idempotency key) is stored before
+    Stripe is called, so a retried task asks Stripe with the same key and gets the same session."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="checkouts")
+    attempt = models.PositiveSmallIntegerField()
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    amount = _money()
+    status = models.CharField(max_length=12, choices=CheckoutStatus.choices, default=CheckoutStatus.CREATING)
+    stripe_id = models.CharField(max_length=255, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["invoice_id", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "attempt"], name="checkout_attempt_unique"),
+            models.UniqueConstraint(fields=["stripe_id"], condition=~Q(stripe_id=""), name="checkout_stripe_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.stripe_id or self.idempotency_key
+
+
+class Payment(models.Model):
+    """A row of the payments ledger: money in (a payment) or out (a refund), never edited or deleted.
+    A mistaken manual entry is undone by a reversal row. Amounts are signed: a refund is negative."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=10, choices=PaymentKind.choices)
+    method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    amount = _money()
+    date = models.DateField()
+    reference = models.CharField(max_length=140, blank=True)
+    # Stripe's id of what this row records (a PaymentIntent, or a charge's refunds up to an amount); unique.
+    external_id = models.CharField(max_length=255, blank=True)
+    checkout = models.ForeignKey(
+        CheckoutSession, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "external_id"], condition=~Q(external_id=""), name="payment_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="payment", amount__gt=0)
+                | Q(kind="refund", amount__lt=0)
+                | Q(kind="reversal", reverses__isnull=False) & ~Q(amount=0),
+                name="payment_amount_sign_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["method", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} on {self.date}"
+
+
+class StripeEvent(models.Model):
+    """Each verified webhook event, stored once (its id is unique) in the transaction of its effect."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    created = models.DateTimeField()  # when Stripe made the event
+    received_at = models.DateTimeField(auto_now_add=True)
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=255, blank=True)
+    payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    outcome = models.CharField(max_length=200)
+    # A refund whose payment is not known yet waits here; it is applied when the payment arrives.
+    deferred = models.BooleanField(default=False)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -2,14 +2,18 @@
 client logged in per role. Tests pin the clock to 2026-06-15 (a Monday)."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
+from stripe import _http_client as stripe_http
 
 from backend.accounts.models import User
+from billing.payments.stripe_adapter import transport_use
 from secondments.models import Client, Placement, Pool, Secretary
+from tests.billing.stripe_fakes import SECRET_KEY, WEBHOOK_SECRET, FakeStripe, NoNetwork
 from tests.factories import ClientFactory, PlacementFactory, PoolFactory, RateCardFactory, SecretaryFactory, UserFactory
 
 TODAY = datetime.date(2026, 6, 15)
@@ -26,6 +30,29 @@ def _pinned_clock(request: pytest.FixtureRequest) -> Any:
 
     with time_machine.travel(datetime.datetime(2026, 6, 15, 8, 0, tzinfo=datetime.UTC), tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_stripe_network() -> Any:
+    """Stripe is never reached from the tests: a test that turns it on without ``fake_stripe`` fails."""
+    with transport_use(NoNetwork()):
+        yield
+
+
+@pytest.fixture
+def fake_stripe(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStripe]:
+    """Stripe on (test keys; iDEAL, card and SEPA Direct Debit), answered by ``FakeStripe``; the SDK's
+    back-off sleeps are recorded in ``fake.sleeps`` instead of slept."""
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_PAYMENT_METHOD_TYPES = ["ideal", "card", "sepa_debit"]
+    settings.STRIPE_MAX_NETWORK_RETRIES = 3
+    fake = FakeStripe()
+    sleeps: list[float] = []
+    monkeypatch.setattr(stripe_http.time, "sleep", sleeps.append)
+    fake.sleeps = sleeps  # type: ignore[attr-defined]
+    with transport_use(fake):
+        yield fake
 
 
 @dataclass

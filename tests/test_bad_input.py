@@ -27,6 +27,7 @@ from billing.services.invoices import (
     invoice_finalize,
     invoice_line_add,
 )
+from billing.services.payments import payment_record, payment_reverse
 from billing.services.runs import invoice_run_start
 from secondments.models import Placement, RateCard, Timesheet, TimesheetStatus, VatTreatment
 from secondments.services.timesheets import (
@@ -3157,6 +3158,242 @@ CASES = [
 ]
 
 
+# ---------------------------------------------------------------- payments
+
+PAY = _const({"amount": "100.00", "date": "2026-06-12", "reference": "Bank statement 33"})
+SETTLE_DATE = "2026-06-15"
+
+
+def _internal_statement(world: World) -> dict[str, Any]:
+    """``statement``: IR-2026-00001, 10 h of reception cover at 45.00 for an internal client."""
+    client = ClientFactory(kind="internal", vat_treatment="none", cost_centre="CC-4100", legal_name="Facilities")
+    draft = invoice_create(client=client, actor=world.finance)
+    invoice_line_add(
+        invoice=draft, actor=world.finance, description="Reception cover", quantity=Decimal(10), unit_price=Decimal(45)
+    )
+    return {"statement": invoice_finalize(invoice=draft, actor=world.finance)}
+
+
+def _paid_invoice(world: World) -> dict[str, Any]:
+    """The finalised invoice with a bank transfer of 100.00 (``payment``)."""
+    made = _finalised_invoice(world)
+    payment = payment_record(
+        invoice=made["invoice"],
+        actor=world.finance,
+        amount=Decimal(100),
+        date=datetime.date(2026, 6, 15),
+        reference="Bank 1",
+    )
+    return {**made, "payment": payment}
+
+
+def _reversed_payment(world: World) -> dict[str, Any]:
+    made = _paid_invoice(world)
+    payment_reverse(payment=made["payment"], actor=world.finance, reason="Booked twice.")
+    return made
+
+
+def payment_path(name: str, suffix: str = "") -> Path:
+    return lambda c: f"/api/v1/payments/{getattr(c, name).pk}/{suffix}"
+
+
+def settle(c: Ctx) -> str:
+    return "/api/v1/invoices/settle/"
+
+
+def journal(query: str) -> Path:
+    return lambda c: f"/api/v1/internal-journal/{query}"
+
+
+PAYMENT_CASES = [
+    Case(
+        "pay-missing-amount",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, amount=...),
+        _const({"amount": REQUIRED}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-zero",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, amount="0.00"),
+        _const({"amount": at_least("0.01")}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-a-fraction-of-a-cent",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, amount="1.001"),
+        _const({"amount": ["Ensure that there are no more than 2 decimal places."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-not-a-number",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, amount="lots"),
+        _const({"amount": NUMBER}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-bad-date",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, date="12-06-2026"),
+        _const({"date": DATE_FORMAT}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-in-the-future",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, date="2026-06-16"),
+        _const({"date": ["A payment cannot be dated in the future."]}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-unknown-kind",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, kind="gift"),
+        _const({"kind": choice("gift")}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "pay-unknown-field",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, method="stripe"),
+        _const({"method": UNKNOWN}),
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "refund-more-than-was-paid",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, kind="refund", amount="100.01"),
+        _const({"amount": ["At most 100.00: what was paid for this invoice."]}),
+        setup=_paid_invoice,
+    ),
+    Case(
+        "pay-a-draft",
+        FIN,
+        "post",
+        invoice_path("draft", "payments/"),
+        PAY,
+        _const({"invoice": ["Has no amount receivable."]}),
+        message="Only a finalised invoice or internal statement takes payments (not a draft, not a credit note).",
+        setup=_run_draft,
+    ),
+    Case(
+        "pay-an-internal-statement",
+        FIN,
+        "post",
+        invoice_path("statement", "payments/"),
+        PAY,
+        _const({"invoice": ["Is internal."]}),
+        message="An internal recharge statement is settled, not paid: use settle.",
+        setup=_internal_statement,
+    ),
+    Case(
+        "settle-nothing",
+        FIN,
+        "post",
+        settle,
+        _const({"invoice_ids": [], "date": SETTLE_DATE}),
+        _const({"invoice_ids": ["This list may not be empty."]}),
+    ),
+    Case(
+        "settle-without-a-date",
+        FIN,
+        "post",
+        settle,
+        lambda c: {"invoice_ids": [c.statement.pk]},
+        _const({"date": REQUIRED}),
+        setup=_internal_statement,
+    ),
+    Case(
+        "settle-a-tenant-invoice-with-a-statement",
+        FIN,
+        "post",
+        settle,
+        lambda c: {"invoice_ids": [c.statement.pk, c.invoice.pk], "date": SETTLE_DATE},
+        _const({"invoice_ids": ["2026-00001 is not an internal recharge statement."]}),
+        message="Nothing was settled: 2026-00001 is not an internal recharge statement.",
+        setup=lambda w: {**_finalised_invoice(w), **_internal_statement(w)},
+    ),
+    Case(
+        "reverse-without-a-reason",
+        FIN,
+        "post",
+        payment_path("payment", "reverse/"),
+        _const({}),
+        _const({"reason": REQUIRED}),
+        setup=_paid_invoice,
+    ),
+    Case(
+        "reverse-twice",
+        FIN,
+        "post",
+        payment_path("payment", "reverse/"),
+        _const({"reason": "Booked twice."}),
+        _const({}),
+        message="This entry is reversed already.",
+        setup=_reversed_payment,
+    ),
+    Case(
+        "checkout-while-stripe-is-off",
+        FIN,
+        "post",
+        invoice_path("invoice", "checkout/"),
+        _const(None),
+        _const({"invoice": ["No Stripe."]}),
+        message="Online payment is off: pay by bank transfer.",
+        setup=_finalised_invoice,
+    ),
+    Case(
+        "checkout-with-a-body",
+        FIN,
+        "post",
+        invoice_path("invoice", "checkout/"),
+        _const({"amount": "1.00"}),
+        _const({"amount": UNKNOWN}),
+        setup=_finalised_invoice,
+    ),
+    Case("journal-without-a-month", FIN, "get", journal(""), _const(None), _const({"month": REQUIRED})),
+    Case(
+        "journal-not-a-month",
+        FIN,
+        "get",
+        journal("?month=june"),
+        _const(None),
+        _const({"month": ["A month such as 2026-10."]}),
+    ),
+    Case(
+        "journal-month-13",
+        FIN,
+        "get",
+        journal("?month=2026-13"),
+        _const(None),
+        _const({"month": ["'2026-13' is not a month such as 2026-10."]}),
+        message="'2026-13' is not a month such as 2026-10.",
+    ),
+]
+CASES.extend(PAYMENT_CASES)
+
+
 def _request(world: World, role: str, method: str, path: str, body: Any) -> Any:
     client = api_client_for(world.user(role))
     if body is None:
@@ -3340,6 +3577,34 @@ VALID = [
         setup=_partly_credited,
     ),
     Valid("run", FIN, "post", invoice_runs, RUN, 201),
+    Valid("pay", FIN, "post", invoice_path("invoice", "payments/"), PAY, 201, setup=_finalised_invoice),
+    Valid(
+        "refund",
+        FIN,
+        "post",
+        invoice_path("invoice", "payments/"),
+        _with(PAY, kind="refund"),
+        201,
+        setup=_paid_invoice,
+    ),
+    Valid(
+        "settle",
+        FIN,
+        "post",
+        settle,
+        lambda c: {"invoice_ids": [c.statement.pk], "date": SETTLE_DATE},
+        200,
+        setup=_internal_statement,
+    ),
+    Valid(
+        "reverse",
+        FIN,
+        "post",
+        payment_path("payment", "reverse/"),
+        _const({"reason": "Booked twice."}),
+        201,
+        setup=_paid_invoice,
+    ),
     Valid("run-this-month", FIN, "post", invoice_runs, _const({"period": "2026-06"}), 201),
     Valid(
         "run-for-a-client-and-finalize",

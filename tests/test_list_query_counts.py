@@ -17,7 +17,20 @@ from django.contrib.auth.hashers import make_password
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceStatus, LineKind, NumberSeries
+from billing.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceRun,
+    InvoiceStatus,
+    LineKind,
+    NumberSeries,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentStatus,
+    Receivable,
+)
 from billing.services.delivery import invoices_pdf_render
 from secondments.models import (
     Client,
@@ -32,6 +45,7 @@ from secondments.models import (
     TimesheetStatus,
 )
 from tests.conftest import World, api_client_for
+from tests.factories import ClientFactory
 
 ROWS = 105  # more than the largest page (MAX_PAGE_SIZE = 100)
 
@@ -573,7 +587,33 @@ def ledger(world: World) -> World:
         ]
     )
     _two_lines([*invoices, *notes, *drafts])
+    # Each invoice owes its total and has a bank transfer of part of it (the receivable is joined).
+    Receivable.objects.bulk_create(
+        [
+            Receivable(
+                invoice=invoice,
+                due_date=invoice.due_date,
+                amount_due=invoice.total,
+                amount_paid=Decimal("100.00"),
+                status=PaymentStatus.PARTIALLY_PAID,
+            )
+            for invoice in invoices
+        ]
+    )
+    Payment.objects.bulk_create([_transfer(invoice, finance, n) for n, invoice in enumerate(invoices)])
     return world
+
+
+def _transfer(invoice: Invoice, actor: User, n: int) -> Payment:
+    return Payment(
+        invoice=invoice,
+        kind=PaymentKind.PAYMENT,
+        method=PaymentMethod.BANK_TRANSFER,
+        amount=Decimal("100.00"),
+        date=datetime.date(2026, 6, 1) + datetime.timedelta(days=n % 10),
+        reference=f"Statement {n}",
+        recorded_by=actor,
+    )
 
 
 # (name, role, path, queries): count, page, the lines (client and credited invoice joined);
@@ -583,6 +623,10 @@ BILLING_LISTS = [
     ("invoices-as-approver", "client_approver", "/api/v1/invoices/", 3),
     ("invoices-as-director", "director", "/api/v1/invoices/", 3),
     ("invoice-runs", "finance", "/api/v1/invoice-runs/", 3),
+    # count, page (invoice and recorder joined)
+    ("payments", "finance", "/api/v1/payments/", 2),
+    ("payments-as-approver", "client_approver", "/api/v1/payments/", 2),
+    ("payments-as-director", "director", "/api/v1/payments/", 2),
 ]
 # How many rows each reader sees: the approver their client's finalised invoices and credit notes only.
 BILLING_COUNTS = {"invoices": 3 * ROWS, "invoices-as-approver": 2 * ROWS, "invoices-as-director": 3 * ROWS}
@@ -606,6 +650,10 @@ def test_a_billing_list_costs_the_same_queries_at_every_page_size(
         assert all(len(row["lines"]) == 2 for row in body["results"])
         if role == "client_approver":
             assert {row["status"] for row in body["results"]} == {"finalised"}
+        finalised = [row for row in body["results"] if row["kind"] == "invoice" and row["status"] == "finalised"]
+        assert {row["payment"]["amount_paid"] for row in finalised} <= {"100.00"}
+    elif name.startswith("payments"):
+        assert {row["amount"] for row in body["results"]} == {"100.00"}
     else:
         assert all(len(row["invoice_ids"]) == 1 for row in body["results"])
 
@@ -652,6 +700,71 @@ def _invoice_with_lines(world: World, count: int) -> Invoice:
     return note
 
 
+@pytest.mark.parametrize("role", ["finance", "client_approver"])
+def test_an_invoices_payments_cost_the_same_queries_for_10_and_100_rows(
+    world: World, django_assert_num_queries: Any, role: str
+) -> None:
+    """``invoices/{id}/payments/``: get_object (its lines prefetched), the rows (invoice and recorder joined)."""
+    client = api_client_for(world.user(role))
+    small, large = Invoice.objects.bulk_create(
+        [_finalised(1, world.client, world.finance), _finalised(2, world.client, world.finance)]
+    )
+    Payment.objects.bulk_create(
+        [_transfer(small, world.finance, n) for n in range(10)]
+        + [_transfer(large, world.finance, n) for n in range(100)]
+    )
+
+    with django_assert_num_queries(INVOICE_PAYMENTS_QUERIES):
+        small_body = client.get(f"/api/v1/invoices/{small.pk}/payments/").json()
+    with django_assert_num_queries(INVOICE_PAYMENTS_QUERIES):
+        large_body = client.get(f"/api/v1/invoices/{large.pk}/payments/").json()
+
+    assert (len(small_body), len(large_body)) == (10, 100)
+    assert {row["invoice"]["number"] for row in large_body} == {"2026-00002"}
+
+
+def test_the_internal_journal_costs_the_same_queries_for_10_and_100_settlements(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """One query for the month's settlements, however many."""
+    client = api_client_for(world.finance)
+    internal = ClientFactory(kind="internal", vat_treatment="none", cost_centre="CC-1", legal_name="Facilities")
+    statements = Invoice.objects.bulk_create(
+        [_finalised(n, internal, world.finance, kind=InvoiceKind.INTERNAL) for n in range(1, 111)]
+    )
+
+    def settle(invoices: list[Invoice], month: int) -> None:
+        Payment.objects.bulk_create(
+            [
+                Payment(
+                    invoice=i,
+                    kind=PaymentKind.PAYMENT,
+                    method=PaymentMethod.INTERNAL,
+                    amount=Decimal("429.55"),
+                    date=datetime.date(2026, month, 15),
+                    recorded_by=world.finance,
+                )
+                for i in invoices
+            ]
+        )
+
+    settle(statements[:10], 4)
+    settle(statements[10:], 5)
+    with django_assert_num_queries(JOURNAL_QUERIES):
+        april = client.get("/api/v1/internal-journal/?month=2026-04")
+    with django_assert_num_queries(JOURNAL_QUERIES):
+        may = client.get("/api/v1/internal-journal/?month=2026-05")
+
+    assert (
+        april.content.decode()
+        .splitlines()[1]
+        .endswith(",10," + " ".join(i.number for i in statements[:10]) + ",4295.50")
+    )
+    assert may.content.decode().splitlines()[1].split(",")[3] == "100"
+
+
+INVOICE_PAYMENTS_QUERIES = 3
+JOURNAL_QUERIES = 1
 # get_object (client and credited invoice joined), its lines.
 INVOICE_DETAIL_QUERIES = 2
 # get_object and its lines; the invoice has its PDF already, so nothing is rendered or read again.

@@ -25,15 +25,22 @@ from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import User
 from backend.core.models import AuditEvent
-from billing.models import Invoice, InvoiceLine, InvoiceRun
+from billing.models import Invoice, InvoiceLine, InvoiceRun, Payment
 from billing.services.delivery import invoices_pdf_render
-from billing.services.invoices import CreditRequest, credit_note_create, invoice_finalize, invoice_line_add
+from billing.services.invoices import (
+    CreditRequest,
+    credit_note_create,
+    invoice_create,
+    invoice_finalize,
+    invoice_line_add,
+)
+from billing.services.payments import payment_record
 from billing.services.runs import invoice_run_start
 from secondments.models import Leave, PlacementStatus, RateCard, Timesheet, TimesheetStatus
 from secondments.services.timesheets import Cell, timesheet_approve, timesheet_submit, week_grid_save
 from tests.billing.conftest import MAY, approved_sheet
 from tests.conftest import ROLES, World
-from tests.factories import PASSWORD, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
+from tests.factories import PASSWORD, ClientFactory, LeaveFactory, PlacementFactory, RateCardFactory, UserFactory
 
 API_PREFIX = "api/v1/"
 IGNORED_METHODS = {"head", "options"}
@@ -285,6 +292,26 @@ def _new_run(w: World, role: str) -> dict[str, Any]:
     return {"period": "2026-05"}
 
 
+# Payments: finance records a bank transfer on the scope's finalised invoice.
+
+
+def _payment(w: World, scope: str) -> Payment:
+    invoice = _finalised(w, scope)
+    return payment_record(
+        invoice=invoice, actor=w.finance, amount=Decimal("500.00"), date=datetime.date(2026, 6, 12), reference="B1"
+    )
+
+
+def _internal_statement(w: World, role: str) -> dict[str, Any]:
+    client = ClientFactory(kind="internal", vat_treatment="none", cost_centre="CC-4100", legal_name="Facilities")
+    draft = invoice_create(client=client, actor=w.finance)
+    invoice_line_add(
+        invoice=draft, actor=w.finance, description="Reception cover", quantity=Decimal(10), unit_price=Decimal(45)
+    )
+    statement = invoice_finalize(invoice=draft, actor=w.finance)
+    return {"invoice_ids": [statement.pk], "date": "2026-06-15"}
+
+
 # ---------------------------------------------------------------- the matrix
 
 
@@ -298,6 +325,8 @@ class Row:
     payload: Callable[[World, str], dict[str, Any]] | None = None  # body, or query for GET
     audit: str | tuple[str, ...] | None = None  # the audit event(s) a successful write records, in order
     url_kwargs: Callable[[models.Model], dict[str, Any]] | None = None  # the target's URL; default {"pk": pk}
+    fixtures: tuple[str, ...] = ()  # pytest fixtures the row needs (e.g. Stripe on)
+    error: dict[str, Any] | None = None  # the body of every refusal, when it is not the usual one
 
     @property
     def label(self) -> str:
@@ -611,7 +640,61 @@ MATRIX = [
         (403, 403, 403, 403, 201, 403),
         target=_finalised,
         payload=_const({"reason": "The hours were billed to the wrong client.", "release_hours": True}),
-        audit=("credit_note.create", "invoice.finalize", "timesheet.release"),
+        audit=("credit_note.create", "invoice.finalize", "invoice.payment_status", "timesheet.release"),
+    ),
+    Row(
+        "v1:invoice-payments", "GET",
+        (403, 403, 403, 200, 200, 200),
+        (403, 403, 403, 404, 200, 200),
+        target=_finalised,
+    ),
+    Row(
+        "v1:invoice-payments", "POST",  # a bank transfer finance records
+        (403, 403, 403, 403, 201, 403),
+        (403, 403, 403, 403, 201, 403),
+        target=_finalised,
+        payload=_const({"amount": "500.00", "date": "2026-06-12", "reference": "NL12 statement 33"}),
+        audit=("payment.payment", "invoice.payment_status"),
+    ),
+    Row(
+        "v1:invoice-settle", "POST",
+        (403, 403, 403, 403, 200, 403),
+        payload=_internal_statement,
+        audit=("payment.payment", "invoice.payment_status"),
+    ),
+    Row(
+        "v1:invoice-checkout", "POST",  # Stripe on (a fake): a session for what is owed
+        (403, 403, 403, 200, 200, 403),
+        (403, 403, 403, 404, 200, 403),
+        target=_finalised,
+        fixtures=("fake_stripe",),
+        audit=("checkout.create", "checkout.open"),
+    ),
+    Row("v1:payment-list", "GET", (403, 403, 403, 200, 200, 200)),
+    Row(
+        "v1:payment-detail", "GET",
+        (403, 403, 403, 200, 200, 200),
+        (403, 403, 403, 404, 200, 200),
+        target=_payment,
+    ),
+    Row(
+        "v1:payment-reverse", "POST",
+        (403, 403, 403, 403, 201, 403),
+        (403, 403, 403, 403, 201, 403),
+        target=_payment,
+        payload=_const({"reason": "Booked on the wrong invoice."}),
+        audit=("payment.reversal", "invoice.payment_status"),
+    ),
+    Row("v1:internal-journal-list", "GET", (403, 403, 403, 403, 200, 200), payload=_const({"month": "2026-06"})),
+    Row(
+        "v1:stripe-webhook", "POST",  # public; Stripe on: an unsigned body is refused for everyone
+        (400, 400, 400, 400, 400, 400),
+        fixtures=("fake_stripe",),
+        payload=_const({"id": "evt_forged", "type": "checkout.session.completed"}),
+        error={
+            "message": "Signature refused: No Stripe-Signature header value was provided.",
+            "extra": {"fields": {"Stripe-Signature": ["No Stripe-Signature header value was provided."]}},
+        },
     ),
     Row(
         "v1:invoice-pdf", "GET",
@@ -725,11 +808,17 @@ def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
     assert {m for (name, m) in found if name == "v1:invoice-detail"} == {"GET", "DELETE"}  # no PUT, no PATCH
     assert {m for (name, m) in found if name == "v1:invoice-run-detail"} == {"GET"}
     assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
-    assert len(found) == len(MATRIX) == 66
+    assert found[("v1:stripe-webhook", "POST")] is False  # an APIView, public
+    assert {m for (name, m) in found if name == "v1:invoice-payments"} == {"GET", "POST"}
+    assert len(found) == len(MATRIX) == 75
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), _cases())
-def test_route_role_matrix(world: World, api: Any, row: Row, role: str, scope: str) -> None:
+def test_route_role_matrix(
+    world: World, api: Any, row: Row, role: str, scope: str, request: pytest.FixtureRequest
+) -> None:
+    for name in row.fixtures:
+        request.getfixturevalue(name)
     expected = (row.mine if scope == MINE else row.others or ())[ROLES.index(role)]
     target = row.target(world, scope) if row.target else None
     payload = row.payload(world, role) if row.payload else None
@@ -739,7 +828,9 @@ def test_route_role_matrix(world: World, api: Any, row: Row, role: str, scope: s
     response = _call(api(role), row.method, _url(row, target), payload)
 
     assert response.status_code == expected, response.content
-    if expected >= 400:
+    if expected >= 400 and row.error is not None:
+        assert response.json() == row.error
+    elif expected >= 400:
         message = MESSAGES["anonymous"] if role == "anonymous" else MESSAGES[expected]
         assert response.json() == {"message": message, "extra": {"fields": {}}}
     if expected == 200 and row.method == "GET" and target is not None and row.name.endswith("-detail"):
@@ -826,6 +917,7 @@ LIST_SCOPES: list[tuple[str, Callable[[World, str], set[int]], dict[str, str]]] 
     ("v1:approval-inbox-list", _inbox_ids, {"client_approver": "mine"}),
     ("v1:invoice-list", _invoice_ids, {"client_approver": "mine", "finance": "all", "director": "all"}),
     ("v1:invoice-run-list", _ids(_run), {"finance": "all", "director": "all"}),
+    ("v1:payment-list", _ids(_payment), {"client_approver": "mine", "finance": "all", "director": "all"}),
 ]
 
 

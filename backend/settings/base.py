@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "secondments.tasks.timesheet_reminders_send",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
+    # Marks overdue invoices and e-mails payment reminders (after the due date, every 14 days, at most 3).
+    "receivables-daily": {"task": "billing.tasks.receivables_daily", "schedule": crontab(hour=7, minute=30)},
 }
 
 # E-mail from EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...).
@@ -204,7 +206,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="secretariaat@example
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Checkout's payment methods: any of card, ideal, sepa_debit, bancontact.
 STRIPE_PAYMENT_METHOD_TYPES: list[str] = env.list("STRIPE_PAYMENT_METHOD_TYPES", default=["ideal", "card"])
+# Retries of a failed call (connection error, 409, 429, 5xx) with exponential back-off.
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=3)
 
 # Invoice PDFs: worker processes used to render a batch of 50 or more (the renderer is CPU-bound).
 INVOICE_PDF_PROCESSES = env.int("INVOICE_PDF_PROCESSES", default=1)
@@ -226,5 +231,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Celery logs every task it ran at INFO; eager tasks in the demo would fill the console.
-    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        # The SDK logs every request at INFO.
+        "stripe": {"level": "WARNING"},
+    },
 }

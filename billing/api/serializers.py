@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -5,7 +6,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.api import InputSerializer, PrimaryKeyField
-from billing.models import Invoice, InvoiceLine, InvoiceRun
+from billing.models import (
+    CheckoutSession,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Receivable,
+)
+from billing.services.checkout import pay_link
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
@@ -50,6 +61,21 @@ class CustomerSerializer(serializers.Serializer):
     billing_email = serializers.EmailField()
 
 
+class ReceivableSerializer(serializers.Serializer):
+    """What a finalised invoice is owed and has paid, from the payments ledger."""
+
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    amount_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=12, decimal_places=2)
+    overpaid = serializers.BooleanField()
+    due_date = serializers.DateField()
+    paid_on = serializers.DateField(allow_null=True)
+    overdue_since = serializers.DateField(allow_null=True)
+    reminders_sent = serializers.IntegerField()
+    last_reminder_on = serializers.DateField(allow_null=True)
+
+
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     """An invoice, internal recharge statement or credit note with its lines. Money as decimal strings."""
 
@@ -58,6 +84,8 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     vat_breakdown = VatGroupSerializer(many=True, read_only=True)
     customer = CustomerSerializer(read_only=True, allow_null=True)
     pdf_url = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+    pay_url = serializers.SerializerMethodField()
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -86,6 +114,8 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
             "notes",
             "pdf_url",
             "pdf_sha256",
+            "payment",
+            "pay_url",
             "emailed_at",
             "finalised_at",
             "created_at",
@@ -112,6 +142,24 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_pdf_url(self, invoice: Invoice) -> str | None:
         return reverse("v1:invoice-pdf", kwargs={"pk": invoice.pk}) if invoice.is_finalised else None
+
+    @extend_schema_field(ReceivableSerializer(allow_null=True))
+    def get_payment(self, invoice: Invoice) -> dict[str, Any] | None:
+        """Null for drafts and credit notes (a credit note lowers its original's amount due)."""
+        try:
+            receivable = invoice.receivable
+        except Receivable.DoesNotExist:
+            return None
+        return dict(ReceivableSerializer(receivable).data)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_pay_url(self, invoice: Invoice) -> str | None:
+        """The invoice's online pay link (as on the PDF) while something is owed; null without Stripe."""
+        try:
+            owing = invoice.receivable.outstanding > 0
+        except Receivable.DoesNotExist:
+            return None
+        return (pay_link(invoice=invoice) or None) if owing else None
 
 
 class InvoiceRunSerializer(serializers.ModelSerializer[InvoiceRun]):
@@ -176,3 +224,60 @@ class CreditNoteInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=2000)
     lines = CreditLineInputSerializer(many=True, required=False, allow_null=True, default=None)
     release_hours = serializers.BooleanField(required=False, default=False)
+
+
+class PaymentSerializer(serializers.ModelSerializer[Payment]):
+    """A row of the payments ledger. Refunds and reversals of payments are negative."""
+
+    invoice = serializers.SerializerMethodField()
+    recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True, allow_null=True, default=None)
+    reverses_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "invoice",
+            "kind",
+            "method",
+            "amount",
+            "date",
+            "reference",
+            "note",
+            "reverses_id",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+    @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "number": {"type": "string"}}})
+    def get_invoice(self, payment: Payment) -> dict[str, Any]:
+        return {"id": payment.invoice_id, "number": payment.invoice.number}
+
+
+class PaymentInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=[PaymentKind.PAYMENT, PaymentKind.REFUND], default=PaymentKind.PAYMENT)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    date = serializers.DateField()
+    reference = serializers.CharField(max_length=140, allow_blank=True, required=False, default="")
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class PaymentReverseInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class SettleInputSerializer(InputSerializer):
+    invoice_ids = PrimaryKeyField(many=True, source="invoices", queryset=None, allow_empty=False)
+    date = serializers.DateField()
+
+
+class CheckoutSerializer(serializers.ModelSerializer[CheckoutSession]):
+    """A live Stripe Checkout Session: send the customer to ``url`` before ``expires_at``."""
+
+    class Meta:
+        model = CheckoutSession
+        fields = ["url", "expires_at", "amount", "attempt"]
+
+
+class JournalQuerySerializer(InputSerializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", error_messages={"invalid": "A month such as 2026-10."})

@@ -2,25 +2,32 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from backend.accounts.roles import Role
 from backend.core.api import NoInputSerializer
+from backend.core.errors import error_body
 from backend.core.exceptions import ApplicationError
 from backend.core.periods import parse_month
+from backend.core.permissions import PublicPermission
 from billing.api import filters
 from billing.api import serializers as s
-from billing.models import Invoice, InvoiceLine, InvoiceRun, InvoiceStatus
+from billing.models import Invoice, InvoiceLine, InvoiceRun, InvoiceStatus, Payment, PaymentKind
+from billing.payments import stripe_adapter
+from billing.payments.stripe_adapter import StripeFailure
 from billing.selectors.invoices import invoice_list_for, invoice_run_list_for
-from billing.services import delivery, invoices, runs
+from billing.selectors.payments import JOURNAL_COLUMNS, internal_journal, internal_journal_csv, payment_list_for
+from billing.services import checkout, delivery, invoices, payments, runs, stripe_events
 from secondments.api.views import ScopedViewSet
 from secondments.models import Client
 
@@ -47,6 +54,10 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         "finalize": {FIN},
         "finalize_many": {FIN},
         "credit_note": {FIN},
+        "payments": {FIN, DIR, APP},
+        "payment_record": {FIN},
+        "settle": {FIN},
+        "checkout": {FIN, APP},
     }
 
     def scoped_queryset(self) -> QuerySet[Invoice]:
@@ -137,6 +148,138 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
         response["X-Content-SHA256"] = stored.pdf_sha256
         return response
+
+    @extend_schema(responses=s.PaymentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def payments(self, request: Request, pk: str | None = None) -> Response:
+        """The invoice's rows of the payments ledger, oldest first (its status is in ``payment``)."""
+        invoice = self.get_object()
+        rows = payment_list_for(user=self.user).filter(invoice=invoice).order_by("date", "id")
+        return Response(s.PaymentSerializer(rows, many=True).data)
+
+    @extend_schema(request=s.PaymentInputSerializer, responses={201: s.PaymentSerializer})
+    @payments.mapping.post
+    def payment_record(self, request: Request, pk: str | None = None) -> Response:
+        """Record a bank transfer received (``kind`` payment) or paid back (``kind`` refund) for a tenant
+        invoice. More than is owed is accepted and flagged (``payment.overpaid``)."""
+        invoice = self.get_object()
+        data = self._input(s.PaymentInputSerializer, request.data)
+        record = payments.refund_record if data.pop("kind") == PaymentKind.REFUND else payments.payment_record
+        row = record(invoice=invoice, actor=self.user, **data)
+        return Response(s.PaymentSerializer(payment_list_for(user=self.user).get(pk=row.pk)).data, status=201)
+
+    @extend_schema(
+        request=s.SettleInputSerializer,
+        responses=s.PaymentSerializer(many=True),
+        operation_id="v1_invoices_settle_create",
+    )
+    @action(detail=False, methods=["post"])
+    def settle(self, request: Request) -> Response:
+        """Settle internal recharge statements on ``date``: a ledger row for what each still owes. All or
+        none, with a message per statement."""
+        data = self._input(s.SettleInputSerializer, request.data, invoice_ids=self.get_queryset())
+        rows = payments.internal_statements_settle(actor=self.user, **data)
+        fresh = payment_list_for(user=self.user).filter(pk__in=[r.pk for r in rows]).order_by("id")
+        return Response(s.PaymentSerializer(fresh, many=True).data)
+
+    @extend_schema(request=None, responses=s.CheckoutSerializer)
+    @action(detail=True, methods=["post"])
+    def checkout(self, request: Request, pk: str | None = None) -> Response:
+        """A live Stripe Checkout Session for what the tenant invoice still owes (an expired one is renewed).
+        400 when Stripe is off, nothing is owed or a payment is processing; 503 when Stripe fails."""
+        invoice = self.get_object()
+        self._input(NoInputSerializer, request.data)
+        if not checkout.online_payment_enabled():
+            raise ApplicationError("Online payment is off: pay by bank transfer.", fields={"invoice": ["No Stripe."]})
+        try:
+            session = checkout.checkout_session_live(invoice_id=invoice.pk, actor=self.user)
+        except StripeFailure as exc:
+            return Response(error_body(f"Stripe could not be reached: {exc}"), status=503)
+        return Response(s.CheckoutSerializer(session).data)
+
+
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The payments ledger: Stripe payments and refunds, bank transfers, internal settlements and
+    reversals. Rows are never edited; a mistaken manual row is reversed."""
+
+    queryset = Payment.objects.none()
+    serializer_class = s.PaymentSerializer
+    filterset_class = filters.PaymentFilter
+    ordering_fields = ["date", "amount", "recorded_at"]
+    roles = {"list": {FIN, DIR, APP}, "retrieve": {FIN, DIR, APP}, "reverse": {FIN}}
+
+    def scoped_queryset(self) -> QuerySet[Payment]:
+        return payment_list_for(user=self.user)
+
+    @extend_schema(request=s.PaymentReverseInputSerializer, responses={201: s.PaymentSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, pk: str | None = None) -> Response:
+        """Undo a mistaken bank transfer or settlement with a reversal row (Stripe's rows follow Stripe)."""
+        row = self.get_object()
+        data = self._input(s.PaymentReverseInputSerializer, request.data)
+        reversal = payments.payment_reverse(payment=row, actor=self.user, **data)
+        return self._render(self.get_queryset().get(pk=reversal.pk), code=status.HTTP_201_CREATED)
+
+
+class InternalJournalViewSet(ScopedViewSet):
+    """The internal recharge journal: a month's settlements per cost centre, as CSV."""
+
+    queryset = Payment.objects.none()
+    filter_backends: list[Any] = []
+    pagination_class = None
+    roles = {"list": {FIN, DIR}}
+
+    def scoped_queryset(self) -> QuerySet[Payment]:
+        return payment_list_for(user=self.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, required=True, description="A month such as 2026-10.")],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="Columns: " + ", ".join(JOURNAL_COLUMNS) + "."
+            )
+        },
+    )
+    def list(self, request: Request) -> HttpResponse:
+        """One row per cost centre and client: the statements settled in the month and their amount."""
+        data = self._input(s.JournalQuerySerializer, request.query_params.dict())
+        try:
+            year, month = parse_month(data["month"])
+        except ValueError as exc:
+            raise ApplicationError(str(exc), fields={"month": [str(exc)]}) from exc
+        body = internal_journal_csv(rows=internal_journal(year=year, month=month))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="internal-journal-{year:04d}-{month:02d}.csv"'
+        return response
+
+
+class StripeWebhookView(APIView):
+    """Stripe's webhook endpoint. Only a body signed with ``STRIPE_WEBHOOK_SECRET`` (at most 300 s old) is
+    accepted; anything else gets 400 and nothing is stored. Each event is stored once: a duplicate gets
+    200 and changes nothing. 404 while Stripe is off."""
+
+    permission_classes = [PublicPermission]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: inline_serializer("StripeWebhookResult", {"received": serializers.CharField()})},
+        parameters=[OpenApiParameter("Stripe-Signature", str, OpenApiParameter.HEADER, required=True)],
+        operation_id="v1_stripe_webhook_create",
+    )
+    def post(self, request: Request) -> Response:
+        if not checkout.online_payment_enabled() or not settings.STRIPE_WEBHOOK_SECRET:
+            return Response(error_body("Stripe is off."), status=404)
+        try:
+            event = stripe_adapter.webhook_event_construct(
+                payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+            )
+        except stripe_adapter.SignatureInvalid as exc:
+            return Response(
+                error_body(f"Signature refused: {exc}", fields={"Stripe-Signature": [str(exc)]}), status=400
+            )
+        stored = stripe_events.stripe_event_handle(event=event)
+        return Response({"received": "duplicate" if stored is None else stored.outcome})
 
 
 class InvoiceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

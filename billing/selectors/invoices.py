@@ -13,7 +13,7 @@ from billing.models import Invoice, InvoiceLine, InvoiceRun, InvoiceStatus
 
 
 def invoice_list_for(*, user: User) -> QuerySet[Invoice]:
-    qs = Invoice.objects.select_related("client", "credited_invoice").prefetch_related(
+    qs = Invoice.objects.select_related("client", "credited_invoice", "receivable").prefetch_related(
         Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "pk"))
     )
     if user.has_role(Role.FINANCE, Role.DIRECTOR):

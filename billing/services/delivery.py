@@ -27,6 +27,7 @@ from billing.pdf.formatting import date as format_date
 from billing.pdf.formatting import money as format_money
 from billing.pdf.render import invoice_pdf_bytes, warm_up
 from billing.selectors.documents import invoice_document, invoices_for_documents, seller
+from billing.services.checkout import pay_link
 
 # Below this many PDFs, starting worker processes costs more than it saves.
 PARALLEL_FROM = 50
@@ -75,7 +76,7 @@ def invoices_pdf_render(*, invoice_ids: list[int], processes: int | None = None)
         for start in range(0, len(ids), READ_CHUNK):
             for invoice in invoices_for_documents(invoice_ids=ids[start : start + READ_CHUNK]):
                 pending.append(invoice)
-                yield invoice_document(invoice=invoice)
+                yield invoice_document(invoice=invoice, pay_url=pay_link(invoice=invoice))
 
     # Files are written by threads (waiting on the disk or the object store) while the next PDFs render.
     with _renderer(count, workers, seller().logo_path) as render, ThreadPoolExecutor(STORAGE_THREADS) as writers:
@@ -144,6 +145,7 @@ PAY = {
     "nl": "Gelieve het bedrag vóór {due} over te maken op {iban} t.n.v. {seller} o.v.v. {number}.\n",
     "en": "Please pay by {due} to {iban} in the name of {seller}, quoting {number}.\n",
 }
+PAY_ONLINE = {"nl": "U kunt ook online betalen: {url}\n", "en": "Or pay online: {url}\n"}
 
 
 def invoice_email_send(*, invoice_id: int) -> bool:
@@ -159,6 +161,9 @@ def invoice_email_send(*, invoice_id: int) -> bool:
         pay = PAY[language].format(
             due=due, iban=settings.SECRETARIAT["iban"], seller=seller_name, number=invoice.number
         )
+        link = pay_link(invoice=invoice)
+        if link:
+            pay += PAY_ONLINE[language].format(url=link)
     assert invoice.issue_date is not None
     message = EmailMessage(
         subject=SUBJECTS[(language, kind)].format(number=invoice.number, seller=seller_name),

@@ -25,9 +25,11 @@ from backend.core.models import AuditEvent
 from backend.core.money import CENT
 from backend.core.services import audit_event, audit_record
 from billing.calc import default_vat_rate, line_amount, totals_of, vat_rates_allowed
-from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineKind, NumberSeries
+from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineKind, NumberSeries, Receivable
+from billing.services.checkout import online_payment_enabled
 from billing.services.numbering import invoice_number_format, invoice_numbers_take
-from billing.tasks import invoices_deliver
+from billing.services.payments import credit_note_applied, receivables_create
+from billing.tasks import invoices_checkout_open_task, invoices_deliver
 from secondments.models import Client, ClientKind, Timesheet
 from secondments.services.timesheets import timesheets_release
 
@@ -285,6 +287,7 @@ def _finalise_locked(*, drafts: list[Invoice], actor: User, today: datetime.date
             "finalised_by",
         ],
     )
+    receivables_create(invoices=drafts)
     AuditEvent.objects.bulk_create(
         [
             audit_event(
@@ -308,6 +311,8 @@ def _finalise_locked(*, drafts: list[Invoice], actor: User, today: datetime.date
 
 def _deliver_on_commit(*, invoice_ids: list[int], email: bool) -> None:
     transaction.on_commit(lambda: invoices_deliver.delay(invoice_ids=invoice_ids, email=email))
+    if online_payment_enabled():
+        transaction.on_commit(lambda: invoices_checkout_open_task.delay(invoice_ids=invoice_ids))
 
 
 @transaction.atomic
@@ -389,6 +394,9 @@ def credit_note_create(
     """
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the invoice is credited; the client reads it."]})
+    # The receivable first, then the invoice: the order of the payment paths (which lock the receivable,
+    # then reference the invoice), so a credit note and a payment at the same moment never deadlock.
+    Receivable.objects.select_for_update().filter(pk=invoice.pk).first()
     original = Invoice.objects.select_for_update().select_related("client").get(pk=invoice.pk)
     if original.status != InvoiceStatus.FINALISED:
         raise ApplicationError("Only a finalised invoice is credited; change or delete the draft instead.")
@@ -474,6 +482,7 @@ def credit_note_create(
         reason=note.reason,
     )
     _finalise_locked(drafts=[note], actor=actor, today=timezone.localdate())
+    credit_note_applied(original=original, actor=actor)
     if release_hours:
         sheet_ids = sorted({line.timesheet_id for line in originals.values() if line.timesheet_id is not None})
         timesheets_release(

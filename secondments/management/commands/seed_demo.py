@@ -36,7 +36,7 @@ from backend.accounts.services import user_create
 from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days, approval_period_bounds
 from backend.core.services import audit_record, model_snapshot
-from billing.demo import demo_invoices_seed, demo_invoices_summary
+from billing.demo import demo_invoices_seed, demo_invoices_summary, demo_payments_summary
 from secondments.demo import DEMO_PASSWORD, DEMO_POOL_NAME, demo_user
 from secondments.models import (
     ApprovalKind,
@@ -642,6 +642,7 @@ def demo_summary() -> list[str]:
         f"timesheets: {sheets.count()} ({sheet_text}; {deemed} deemed approved)",
         f"time entries: {entries['n']} ({entries['hours'] or 0:.2f} h)",
         demo_invoices_summary(),
+        demo_payments_summary(),
         f"audit events: {AuditEvent.objects.count()}",
     ]
 

@@ -394,6 +394,7 @@ def test_a_full_credit_note_releasing_the_hours_lets_the_next_run_bill_them_agai
     assert _new_events(before) == [
         ("credit_note.create", "billing.invoice"),
         ("invoice.finalize", "billing.invoice"),
+        ("invoice.payment_status", "billing.invoice"),  # nothing is owed on the original any more
         ("timesheet.release", "secondments.timesheet"),
     ]
     assert _status(sheet) == TimesheetStatus.APPROVED

@@ -13,7 +13,6 @@ class load it themselves into an empty database.
 
 import datetime
 import hashlib
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days
-from billing.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceRun
+from billing.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceRun, Payment, Receivable
 from billing.pdf.render import invoice_pdf_bytes
 from billing.selectors.documents import invoice_document, invoices_for_documents
 from billing.services.invoices import invoice_creditable
@@ -253,7 +252,6 @@ def sheet_statuses() -> dict[str, int]:
 @dataclass(frozen=True)
 class Loaded:
     output: str
-    seconds: float
 
 
 @pytest.fixture(scope="class")
@@ -264,10 +262,9 @@ def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Loaded]:
     the invoice PDFs) is captured and run right after the seed, as a commit would.
     """
     with django_db_blocker.unblock(), time_machine.travel(PINNED, tick=False), transaction.atomic():
-        started = time.perf_counter()
         with TestCase.captureOnCommitCallbacks(execute=True):
             output = seed()
-        yield Loaded(output=output, seconds=time.perf_counter() - started)
+        yield Loaded(output=output)
         transaction.set_rollback(True)
 
 
@@ -402,6 +399,7 @@ class TestTheLoadedDemo:
         assert all(owners[int(e.object_id)] == e.actor_id for e in saves)
         # The invoicing is finance's, through the run, the manual draft and the credit notes.
         finance = User.objects.get(email=FINANCE)
+        payments = Payment.objects.all()
         invoicing = AuditEvent.objects.filter(action__regex=r"^(invoice|invoice_run|credit_note)\.").exclude(
             action="invoice.pdf_store"
         )
@@ -412,7 +410,24 @@ class TestTheLoadedDemo:
             "invoice.line_add": 1,
             "invoice.finalize": 71,  # 69 invoices and the 2 credit notes
             "credit_note.create": 2,
+            # Each payment changes its receivable (the over-payment is its own event), so do the 2 credit notes.
+            "invoice.payment_status": payments.count() - 1 + 2,
+            "invoice.overpaid": 1,
         }
+        assert dict(payments.values_list("method").annotate(n=Count("id")).order_by()) == {
+            "bank_transfer": 35,
+            "internal": 26,
+        }
+        assert actions["payment.payment"] == payments.count()
+        assert set(AuditEvent.objects.filter(action="payment.payment").values_list("actor", flat=True)) == {finance.pk}
+        assert dict(Receivable.objects.values_list("status").annotate(n=Count("pk")).order_by()) == {
+            "open": 7,
+            "partially_paid": 1,
+            "paid": 61,
+        }
+        assert list(Receivable.objects.filter(overpaid=True).values_list("invoice__client__legal_name", flat=True)) == [
+            "Brouwer & Partners Accountants B.V."
+        ]
         assert set(invoicing.values_list("actor", flat=True)) == {finance.pk}
         assert actions["timesheet.invoice"] == 153  # 148 invoiced, 5 of them twice (released by a credit note)
         assert actions["timesheet.release"] == 5
@@ -906,8 +921,8 @@ class TestTheLoadedDemo:
         assert invoices_snapshot() == invoices
         assert sorted(Invoice.objects.values_list("pdf", "pdf_sha256")) == pdfs
 
-    def test_prints_a_summary_and_runs_quickly(self, loaded: Loaded) -> None:
-        assert loaded.seconds < 15
+    def test_prints_a_summary(self, loaded: Loaded) -> None:
+        # How long the load takes is a figure for bench/, never a timed assertion here.
         assert loaded.output.splitlines() == [
             "Demo data loaded around 2026-06-15.",
             "  pool: Secretariaat Centraal (CC-4100), managed by manager@secondo.demo",
@@ -920,6 +935,8 @@ class TestTheLoadedDemo:
             "  time entries: 2003 (4790.75 h)",
             "  invoices: 69 finalised (29 internal recharges), 3 drafts, 2 credit notes; "
             "invoiced € 189.943,15 excl. VAT",
+            "  payments: 61 ledger rows, € 179.170,21 received; "
+            "receivables: 7 open, 1 partially paid, 61 paid, 0 overdue, 1 over-paid",
             # Here the PDFs are stored after the summary (the captured after-commit work runs last).
             f"  audit events: {AuditEvent.objects.exclude(action='invoice.pdf_store').count()}",
             "Logins: python manage.py demo_logins",
