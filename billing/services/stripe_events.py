@@ -38,7 +38,6 @@ SUCCEEDED = "checkout.session.async_payment_succeeded"
 FAILED = "checkout.session.async_payment_failed"
 EXPIRED = "checkout.session.expired"
 REFUNDED = "charge.refunded"
-HANDLED = (COMPLETED, SUCCEEDED, FAILED, EXPIRED, REFUNDED)
 
 
 def _day(moment: datetime.datetime) -> datetime.date:
