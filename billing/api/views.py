@@ -34,6 +34,14 @@ from secondments.models import Client
 FIN, DIR, APP = Role.FINANCE, Role.DIRECTOR, Role.CLIENT_APPROVER
 
 
+def _month(text: str, *, field: str) -> tuple[int, int]:
+    """``2026-10`` as (year, month); a month out of range is a 400 on ``field``."""
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), fields={field: [str(exc)]}) from exc
+
+
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Invoices, internal recharge statements and credit notes. Finance edits drafts and finalises;
     a finalised invoice never changes (corrections are credit notes). Approvers see their clients'
@@ -243,10 +251,7 @@ class InternalJournalViewSet(ScopedViewSet):
     def list(self, request: Request) -> HttpResponse:
         """One row per cost centre and client: the statements settled in the month and their amount."""
         data = self._input(s.JournalQuerySerializer, request.query_params.dict())
-        try:
-            year, month = parse_month(data["month"])
-        except ValueError as exc:
-            raise ApplicationError(str(exc), fields={"month": [str(exc)]}) from exc
+        year, month = _month(data["month"], field="month")
         body = internal_journal_csv(rows=internal_journal(year=year, month=month))
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="internal-journal-{year:04d}-{month:02d}.csv"'
@@ -297,9 +302,6 @@ class InvoiceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def create(self, request: Request) -> Response:
         """Start a run for ``period`` (``2026-10``), optionally for one client; ``finalize`` finalises the drafts."""
         data = self._input(s.InvoiceRunInputSerializer, request.data, client_id=Client.objects.all())
-        try:
-            year, month = parse_month(data.pop("period"))
-        except ValueError as exc:
-            raise ApplicationError(str(exc), fields={"period": [str(exc)]}) from exc
+        year, month = _month(data.pop("period"), field="period")
         run = runs.invoice_run_start(actor=self.user, year=year, month=month, **data)
         return self._render(self.get_queryset().get(pk=run.pk), code=status.HTTP_201_CREATED)

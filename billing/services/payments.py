@@ -88,7 +88,7 @@ def receivable_refresh(
         or ZERO
     )
     paid = Payment.objects.filter(invoice_id=invoice_id).aggregate(s=Sum("amount"))["s"] or ZERO
-    total = Invoice.objects.values_list("total", flat=True).get(pk=invoice_id)
+    total = receivable.invoice.total  # frozen at finalisation; the callers join the invoice
     before = _snapshot(receivable)
     receivable.amount_due = (total + credited).quantize(CENT)
     receivable.amount_paid = paid.quantize(CENT)
