@@ -251,6 +251,41 @@ def _refuse_line_change(line: InvoiceLine) -> None:
         raise FinalisedInvoiceError(f"Invoice {line.invoice_id} is finalised: its lines cannot change.")
 
 
+class RevenueFact(models.Model):
+    """The reports' summary of finalised invoice lines: per document, placement, line kind and month of work.
+
+    Written once, in the transaction that finalises the document (``billing.services.revenue_facts``);
+    a finalised document never changes, so neither do its facts. ``owed_invoice`` is the invoice whose
+    receivable the lines count on (a credit note's: the invoice it credits); ``work_month`` the month
+    the timesheet's period starts in (None for manual lines); ``pool`` the secretary's pool when invoiced.
+    """
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="revenue_facts")
+    owed_invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    issue_month = models.DateField()
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    invoice_kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    line_kind = models.CharField(max_length=10, choices=LineKind.choices)
+    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    secretary = models.ForeignKey(
+        "secondments.Secretary", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pool = models.ForeignKey("secondments.Pool", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    work_month = models.DateField(null=True, blank=True)
+    hours = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0.00"))  # hours lines only
+    amount = _money()
+
+    class Meta:
+        ordering = ["issue_month", "invoice_id", "id"]
+        indexes = [
+            models.Index(fields=["issue_month"], name="revenue_fact_issue_idx"),
+            models.Index(fields=["work_month"], name="revenue_fact_work_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.issue_month:%Y-%m}: {self.amount}"
+
+
 # ---------------------------------------------------------------------------
 # Payments: the ledger, each invoice's receivable, Stripe Checkout and webhooks.
 

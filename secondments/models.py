@@ -276,6 +276,11 @@ class Timesheet(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rejection_reason = models.TextField(blank=True)
+    # Summary columns for the reports, kept current by the services that change entries and rates
+    # (``secondments.services.timesheets.timesheets_totals_refresh``): the sheet's hours, and what
+    # they earn at the placement's rates (the amounts its invoice lines say, rounded per rate).
+    hours_total = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0.00"))
+    amount_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -286,7 +291,15 @@ class Timesheet(models.Model):
                 condition=Q(period_end__gte=models.F("period_start")), name="timesheet_period_order"
             ),
         ]
-        indexes = [models.Index(fields=["status", "period_end"])]
+        indexes = [
+            models.Index(fields=["status", "period_end"]),
+            # The reports read sheets by period and add up the summary columns from the index alone.
+            models.Index(
+                fields=["period_start"],
+                include=["placement", "status", "hours_total", "amount_total"],
+                name="timesheet_report_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.placement} {self.period_start}..{self.period_end} ({self.status})"

@@ -602,6 +602,7 @@ TM = "team_manager"
 SEC = "secretary"
 APP = "client_approver"
 FIN = "finance"
+DIR = "director"
 ANON = "anonymous"
 
 NOT_SAVED_1 = "Nothing was saved: 1 cell(s) need correcting."
@@ -3392,6 +3393,102 @@ PAYMENT_CASES = [
     ),
 ]
 CASES.extend(PAYMENT_CASES)
+
+
+def dashboard(query: str) -> Path:
+    return lambda c: f"/api/v1/dashboard/{query}"
+
+
+_TABLES = "revenue_by_month, revenue_by_client, revenue_by_secretary, revenue_by_pool, utilisation_by_secretary, \
+utilisation_by_pool, free_capacity"
+UNKNOWN_TABLE_FIN = (
+    f"No table 'salaries' here; choose one of: {_TABLES}, cost_recovery, placement_margins, forward_revenue, pipeline, "
+    "receivables_aging."
+)
+NO_MARGINS_TM = f"No table 'placement_margins' here; choose one of: {_TABLES}, forward_revenue, pipeline."
+END_BEFORE_START = "The period ends before it starts: choose an end month on or after the start month."
+TOO_LONG = "A report covers at most 36 months; choose a shorter period."
+DASHBOARD_CASES = [
+    Case(
+        "dashboard-not-a-month",
+        DIR,
+        "get",
+        dashboard("?start=jan"),
+        _const(None),
+        _const({"start": ["A month such as 2026-01."]}),
+    ),
+    Case(
+        "dashboard-month-13",
+        DIR,
+        "get",
+        dashboard("?end=2026-13"),
+        _const(None),
+        _const({"end": ["'2026-13' is not a month such as 2026-10."]}),
+        message="'2026-13' is not a month such as 2026-10.",
+    ),
+    Case(
+        "dashboard-end-before-start",
+        DIR,
+        "get",
+        dashboard("?start=2026-06&end=2026-01"),
+        _const(None),
+        _const({"end": [END_BEFORE_START]}),
+        message=END_BEFORE_START,
+    ),
+    Case(
+        "dashboard-too-long",
+        FIN,
+        "get",
+        dashboard("?start=2023-01&end=2026-01"),
+        _const(None),
+        _const({"start": [TOO_LONG]}),
+        message=TOO_LONG,
+    ),
+    Case("dashboard-unknown-field", DIR, "get", dashboard("?month=2026-01"), _const(None), _const({"month": UNKNOWN})),
+    Case(
+        "dashboard-other-managers-pool",
+        TM,
+        "get",
+        lambda c: f"/api/v1/dashboard/?pool_id={c.other_pool.pk}",
+        _const(None),
+        lambda c: {"pool_id": no_such_pk(c.other_pool.pk)},
+    ),
+    Case(
+        "dashboard-export-without-table",
+        DIR,
+        "get",
+        dashboard("export/?file_format=csv"),
+        _const(None),
+        _const({"table": REQUIRED}),
+    ),
+    Case(
+        "dashboard-export-bad-format",
+        DIR,
+        "get",
+        dashboard("export/?table=pipeline&file_format=pdf"),
+        _const(None),
+        _const({"file_format": ["Choose csv or xlsx."]}),
+    ),
+    Case(
+        "dashboard-export-unknown-table",
+        FIN,
+        "get",
+        dashboard("export/?table=salaries&file_format=csv"),
+        _const(None),
+        _const({"table": [UNKNOWN_TABLE_FIN]}),
+        message=UNKNOWN_TABLE_FIN,
+    ),
+    Case(
+        "dashboard-export-costs-for-a-manager",
+        TM,
+        "get",
+        dashboard("export/?table=placement_margins&file_format=xlsx"),
+        _const(None),
+        _const({"table": [NO_MARGINS_TM]}),
+        message=NO_MARGINS_TM,
+    ),
+]
+CASES.extend(DASHBOARD_CASES)
 
 
 def _request(world: World, role: str, method: str, path: str, body: Any) -> Any:

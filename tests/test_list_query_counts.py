@@ -32,6 +32,7 @@ from billing.models import (
     Receivable,
 )
 from billing.services.delivery import invoices_pdf_render
+from billing.services.revenue_facts import revenue_facts_rebuild
 from secondments.models import (
     Client,
     Leave,
@@ -44,6 +45,7 @@ from secondments.models import (
     Timesheet,
     TimesheetStatus,
 )
+from secondments.services.timesheets import timesheets_totals_refresh
 from tests.conftest import World, api_client_for
 from tests.factories import ClientFactory
 
@@ -805,3 +807,61 @@ def test_an_invoice_pdf_costs_the_same_queries_for_2_and_100_lines(
         assert response.status_code == 200
         assert response["X-Content-SHA256"] == Invoice.objects.get(pk=invoice.pk).pdf_sha256
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- the directors' dashboard
+
+# The user and the pools they see; then the dashboard's own reads, each once (billing.selectors.reports.context).
+# A team manager's dashboard has no receivables (their two queries) and no costs (which read nothing more).
+DASHBOARD_QUERIES = {"director": 20, "team_manager": 18}
+
+
+def _dashboard_world(world: World, count: int) -> None:
+    """``count`` secretaries in the manager's pool, each placed with hours in June (approved), and ``count``
+    finalised invoices with two lines each, half of them paid."""
+    secretaries = _secretaries(world.pool, count, prefix=f"dash{count}-")
+    _placements(secretaries, world.client, world.manager, datetime.date(2026, 6, 1))
+    _leave(secretaries, datetime.date(2026, 6, 17))
+    placements = list(Placement.objects.filter(secretary__in=secretaries))
+    _timesheets(placements, [datetime.date(2026, 6, 1), datetime.date(2026, 6, 2)], TimesheetStatus.APPROVED)
+    timesheets_totals_refresh(timesheet_ids=list(Timesheet.objects.values_list("pk", flat=True)))
+    invoices = [_finalised(n, world.client, world.finance) for n in range(1, count + 1)]
+    Invoice.objects.bulk_create(invoices)
+    _two_lines(invoices)
+    revenue_facts_rebuild()
+    Receivable.objects.bulk_create(
+        [
+            Receivable(
+                invoice=invoice,
+                due_date=invoice.due_date,
+                amount_due=invoice.total,
+                amount_paid=invoice.total if n % 2 else Decimal("0.00"),
+                status=PaymentStatus.PAID if n % 2 else PaymentStatus.OPEN,
+                paid_on=datetime.date(2026, 6, 10) if n % 2 else None,
+            )
+            for n, invoice in enumerate(invoices)
+        ]
+    )
+
+
+@pytest.mark.parametrize("role", ["director", "team_manager"])
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_dashboard_costs_the_same_queries_whatever_the_data_size(
+    world: World, django_assert_num_queries: Any, role: str, count: int
+) -> None:
+    _dashboard_world(world, count)
+    client = api_client_for(world.user(role))
+
+    with django_assert_num_queries(DASHBOARD_QUERIES[role]):
+        response = client.get("/api/v1/dashboard/?start=2026-01&end=2026-06")
+
+    assert response.status_code == 200, response.content
+    tables = {t["name"]: t for t in response.json()["tables"]}
+    june = tables["revenue_by_month"]["rows"][-1]
+    assert june["month"] == "2026-06"
+    assert june["earned_not_invoiced_hours"] == f"{count * Decimal('0.50'):.2f}"
+    in_scope = Secretary.objects.all() if role == "director" else Secretary.objects.filter(pool=world.pool)
+    assert len(tables["utilisation_by_secretary"]["rows"]) == in_scope.count() >= count
+    if role == "director":
+        assert june["revenue"] == f"{count * Decimal('355.00'):.2f}"
+        assert tables["receivables_aging"]["rows"][0]["invoices"] == count // 2

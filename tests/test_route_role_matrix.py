@@ -686,6 +686,12 @@ MATRIX = [
         audit=("payment.reversal", "invoice.payment_status"),
     ),
     Row("v1:internal-journal-list", "GET", (403, 403, 403, 403, 200, 200), payload=_const({"month": "2026-06"})),
+    Row("v1:dashboard-list", "GET", (403, 200, 403, 403, 200, 200), payload=_const({"end": "2026-06"})),
+    Row(
+        "v1:dashboard-export", "GET",
+        (403, 200, 403, 403, 200, 200),
+        payload=_const({"table": "revenue_by_month", "file_format": "csv"}),
+    ),
     Row(
         "v1:stripe-webhook", "POST",  # public; Stripe on: an unsigned body is refused for everyone
         (400, 400, 400, 400, 400, 400),
@@ -810,7 +816,7 @@ def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
     assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
     assert found[("v1:stripe-webhook", "POST")] is False  # an APIView, public
     assert {m for (name, m) in found if name == "v1:invoice-payments"} == {"GET", "POST"}
-    assert len(found) == len(MATRIX) == 75
+    assert len(found) == len(MATRIX) == 77
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), _cases())

@@ -137,6 +137,12 @@ def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.dat
     return months
 
 
+def months_before(month_start: datetime.date, count: int) -> datetime.date:
+    """The first day of the month ``count`` months before ``month_start``'s."""
+    index = month_start.year * 12 + month_start.month - 1 - count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """``2026-10`` to (2026, 10), for a year from 2000 to 2999; ValueError otherwise."""
     try:

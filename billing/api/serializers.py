@@ -281,3 +281,58 @@ class CheckoutSerializer(serializers.ModelSerializer[CheckoutSession]):
 
 class JournalQuerySerializer(InputSerializer):
     month = serializers.RegexField(r"^\d{4}-\d{2}$", error_messages={"invalid": "A month such as 2026-10."})
+
+
+# ---------------------------------------------------------------------------
+# The directors' dashboard.
+
+
+class DashboardQuerySerializer(InputSerializer):
+    start = serializers.RegexField(
+        r"^\d{4}-\d{2}$", required=False, error_messages={"invalid": "A month such as 2026-01."}
+    )
+    end = serializers.RegexField(
+        r"^\d{4}-\d{2}$", required=False, error_messages={"invalid": "A month such as 2026-06."}
+    )
+    pool_id = PrimaryKeyField(
+        source="pool", queryset=None, required=False, help_text="One pool; without it, every pool the user sees."
+    )
+
+
+class DashboardExportQuerySerializer(DashboardQuerySerializer):
+    table = serializers.CharField(help_text="A table's name, as the dashboard lists it (e.g. revenue_by_month).")
+    file_format = serializers.ChoiceField(
+        choices=["csv", "xlsx"], help_text="csv or xlsx.", error_messages={"invalid_choice": "Choose csv or xlsx."}
+    )
+
+
+class TableColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
+    kind = serializers.ChoiceField(choices=["text", "integer", "money", "hours", "ratio", "date", "month"])
+
+
+class TableSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    columns = TableColumnSerializer(many=True)
+    rows = serializers.ListField(
+        child=serializers.DictField(), help_text="Money and hours as strings with 2 decimals, ratios with 4."
+    )
+
+
+class DashboardPeriodSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="The first month, e.g. 2026-01.")
+    end = serializers.CharField(help_text="The last month, e.g. 2026-06.")
+    as_of = serializers.DateField(help_text="The day balances are read on: the last day, or today while it runs.")
+
+
+class DashboardSerializer(serializers.Serializer):
+    period = DashboardPeriodSerializer()
+    pool_ids = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="The pools covered; null: the whole secretariat."
+    )
+    figures = serializers.DictField(
+        child=serializers.CharField(allow_null=True), help_text="Headline figures as decimal strings (null: n/a)."
+    )
+    tables = TableSerializer(many=True)

@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("invoices", views.InvoiceViewSet, basename="invoice")
 router.register("invoice-runs", views.InvoiceRunViewSet, basename="invoice-run")
 router.register("payments", views.PaymentViewSet, basename="payment")
+router.register("dashboard", views.DashboardViewSet, basename="dashboard")
 router.register("internal-journal", views.InternalJournalViewSet, basename="internal-journal")
 
 urlpatterns = [

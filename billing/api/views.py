@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -20,6 +21,7 @@ from backend.core.errors import error_body
 from backend.core.exceptions import ApplicationError
 from backend.core.periods import parse_month
 from backend.core.permissions import PublicPermission
+from backend.core.tables import table_csv, table_response_filename, table_xlsx
 from billing.api import filters
 from billing.api import serializers as s
 from billing.models import Invoice, InvoiceLine, InvoiceRun, InvoiceStatus, Payment, PaymentKind
@@ -27,11 +29,15 @@ from billing.payments import stripe_adapter
 from billing.payments.stripe_adapter import StripeFailure
 from billing.selectors.invoices import invoice_list_for, invoice_run_list_for
 from billing.selectors.payments import JOURNAL_COLUMNS, internal_journal, internal_journal_csv, payment_list_for
+from billing.selectors.reports.context import PeriodError, ReportScope, report_scope
+from billing.selectors.reports.dashboard import dashboard_build, dashboard_json, report_table, report_tables_for
 from billing.services import checkout, delivery, invoices, payments, runs, stripe_events
 from secondments.api.views import ScopedViewSet
-from secondments.models import Client
+from secondments.models import Client, Pool
+from secondments.selectors.scoping import pool_list_for
 
-FIN, DIR, APP = Role.FINANCE, Role.DIRECTOR, Role.CLIENT_APPROVER
+FIN, DIR, APP, TM = Role.FINANCE, Role.DIRECTOR, Role.CLIENT_APPROVER, Role.TEAM_MANAGER
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(text: str, *, field: str) -> tuple[int, int]:
@@ -305,3 +311,69 @@ class InvoiceRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         year, month = _month(data.pop("period"), field="period")
         run = runs.invoice_run_start(actor=self.user, year=year, month=month, **data)
         return self._render(self.get_queryset().get(pk=run.pk), code=status.HTTP_201_CREATED)
+
+
+class DashboardViewSet(ScopedViewSet):
+    """The directors' dashboard: revenue, utilisation, cost recovery, forward revenue, pipeline and receivables
+    for a period of months (at most 36), for every pool or one. Finance and directors see everything; a team
+    manager sees the pools they manage, without personnel costs, margins or receivables."""
+
+    queryset = Pool.objects.none()
+    filter_backends: list[Any] = []
+    pagination_class = None
+    roles = {"list": {FIN, DIR, TM}, "export": {FIN, DIR, TM}}
+
+    def scoped_queryset(self) -> QuerySet[Pool]:
+        return pool_list_for(user=self.user)
+
+    def _scope(self, data: dict[str, Any]) -> ReportScope:
+        today = timezone.localdate()
+        end = _month(data["end"], field="end") if "end" in data else (today.year, today.month)
+        start = _month(data["start"], field="start") if "start" in data else None
+        pool = data.get("pool")
+        pools = self.scoped_queryset()
+        if pool is not None:
+            pool_ids: frozenset[int] | None = frozenset({pool.pk})
+        elif self.user.has_role(FIN, DIR):
+            pool_ids = None
+        else:
+            pool_ids = frozenset(pools.values_list("pk", flat=True))
+        try:
+            return report_scope(
+                start=start, end=end, today=today, pool_ids=pool_ids, with_costs=self.user.has_role(FIN, DIR)
+            )
+        except PeriodError as exc:
+            raise ApplicationError(str(exc), fields={exc.field: [str(exc)]}) from exc
+
+    @extend_schema(parameters=[s.DashboardQuerySerializer], responses=s.DashboardSerializer)
+    def list(self, request: Request) -> Response:
+        """Every table of the period and the headline figures (amounts as strings)."""
+        data = self._input(s.DashboardQuerySerializer, request.query_params.dict(), pool_id=self.scoped_queryset())
+        dashboard = dashboard_build(scope=self._scope(data))
+        return Response(dashboard_json(dashboard=dashboard))
+
+    @extend_schema(
+        parameters=[s.DashboardExportQuerySerializer],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The table as CSV (column keys first)."),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The table as an XLSX workbook."),
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """One table of the dashboard as a CSV or XLSX download."""
+        data = self._input(
+            s.DashboardExportQuerySerializer, request.query_params.dict(), pool_id=self.scoped_queryset()
+        )
+        scope = self._scope(data)
+        names = report_tables_for(scope=scope)
+        if data["table"] not in names:
+            message = f"No table {data['table']!r} here; choose one of: {', '.join(names)}."
+            raise ApplicationError(message, fields={"table": [message]})
+        table = report_table(scope=scope, name=data["table"])
+        fmt = data["file_format"]
+        body = table_csv(table=table) if fmt == "csv" else table_xlsx(table=table)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX)
+        name = table_response_filename(table=table, fmt=fmt, suffix=f"{scope.start:%Y-%m}_{scope.end:%Y-%m}")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

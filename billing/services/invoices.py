@@ -29,6 +29,7 @@ from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Lin
 from billing.services.checkout import online_payment_enabled
 from billing.services.numbering import invoice_number_format, invoice_numbers_take
 from billing.services.payments import credit_note_applied, receivables_create
+from billing.services.revenue_facts import revenue_facts_add
 from billing.tasks import invoices_checkout_open_task, invoices_deliver
 from secondments.models import Client, ClientKind, Timesheet
 from secondments.services.timesheets import timesheets_release
@@ -288,6 +289,7 @@ def _finalise_locked(*, drafts: list[Invoice], actor: User, today: datetime.date
         ],
     )
     receivables_create(invoices=drafts)
+    revenue_facts_add(invoice_ids=[d.pk for d in drafts])
     AuditEvent.objects.bulk_create(
         [
             audit_event(

@@ -11,7 +11,6 @@ longer approved.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,40 +20,24 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.exceptions import ApplicationError
 from backend.core.models import AuditEvent
-from backend.core.periods import month_bounds, overlap
+from backend.core.periods import month_bounds
 from backend.core.services import audit_event, audit_record
 from billing.calc import default_vat_rate, line_amount, totals_of
 from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceStatus, LineKind
 from billing.services.invoices import invoice_kind_for, invoices_finalize, invoices_totals_refresh
 from secondments.models import Client, PlacementRate, TimeEntry, Timesheet, TimesheetStatus
+from secondments.selectors.rates import Entry, RatePart, rate_parts
 from secondments.services.timesheets import timesheets_mark_invoiced
-
-
-@dataclass(frozen=True)
-class RatePart:
-    """The hours of one sheet at one rate."""
-
-    start: datetime.date
-    end: datetime.date
-    hours: Decimal
-    rate: Decimal
-
-
-Entry = tuple[datetime.date, Decimal]  # a time entry's day and hours
 
 
 def timesheet_rate_parts(*, timesheet: Timesheet, entries: list[Entry]) -> list[RatePart]:
     """A sheet's hours split by the placement's rate windows (uses the prefetched rates)."""
-    rates = sorted(timesheet.placement.rates.all(), key=lambda r: r.valid_from)
-    parts = []
-    for i, rate in enumerate(rates):
-        until = rates[i + 1].valid_from - datetime.timedelta(days=1) if i + 1 < len(rates) else None
-        span = overlap(rate.valid_from, until, timesheet.period_start, timesheet.period_end)
-        if span is None:
-            continue
-        hours = sum((h for day, h in entries if span[0] <= day <= span[1]), Decimal(0))
-        if hours:
-            parts.append(RatePart(start=span[0], end=span[1], hours=hours, rate=rate.hourly_rate))
+    parts = rate_parts(
+        rates=[(r.valid_from, r.hourly_rate) for r in timesheet.placement.rates.all()],
+        period_start=timesheet.period_start,
+        period_end=timesheet.period_end,
+        entries=entries,
+    )
     if sum((p.hours for p in parts), Decimal(0)) != sum((h for _, h in entries), Decimal(0)):
         raise ApplicationError(
             f"Timesheet {timesheet.pk} has hours before its placement has a rate.",

@@ -22,6 +22,7 @@ from secondments.models import (
 )
 from secondments.selectors.capacity import Shortfall, Span, placement_shortfalls
 from secondments.selectors.rates import placement_rate_on, rate_card_rate_on
+from secondments.services.timesheets import timesheets_totals_refresh
 
 MAX_WEEKS_IN_MESSAGE = 6
 
@@ -178,6 +179,7 @@ def _draft_rate_move(*, placement: Placement, start: datetime.date) -> None:
             raise ValidationError({"start_date": [f"No rate card on {start}; give the placement a rate."]})
         first.hourly_rate = card.hourly_rate
     first.save(update_fields=["valid_from", "hourly_rate"])
+    timesheets_totals_refresh(timesheet_ids=list(placement.timesheets.values_list("pk", flat=True)))
 
 
 def _lock(placement: Placement) -> Placement:
@@ -354,6 +356,9 @@ def placement_change_rate(
         hourly_rate=hourly_rate,
         source=PlacementRate.Source.OVERRIDE,
         created_by=actor,
+    )
+    timesheets_totals_refresh(
+        timesheet_ids=list(placement.timesheets.filter(period_end__gte=valid_from).values_list("pk", flat=True))
     )
     audit_record(
         actor=actor,

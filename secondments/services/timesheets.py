@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.bulk import rows_update
 from backend.core.exceptions import ApplicationError
 from backend.core.models import AuditEvent
 from backend.core.periods import add_working_days, approval_period_bounds, is_quarter_hour
@@ -33,6 +35,7 @@ from secondments.models import (
     Timesheet,
     TimesheetStatus,
 )
+from secondments.selectors.rates import rate_parts
 
 LOGGABLE_PLACEMENT_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
 
@@ -198,6 +201,7 @@ def week_grid_save(*, actor: User, secretary: Secretary, cells: list[Cell]) -> l
             b, a = changed.setdefault(sheet.pk, ([], []))
             b.extend(before)
             a.extend(after)
+    timesheets_totals_refresh(timesheet_ids=list(changed))
     for sheet_pk, (before_entries, after_entries) in changed.items():
         audit_record(
             actor=actor,
@@ -207,6 +211,41 @@ def week_grid_save(*, actor: User, secretary: Secretary, cells: list[Cell]) -> l
             after={"entries": after_entries},
         )
     return [locked[pk] for pk in sorted({s.pk for s in sheet_of.values()})]
+
+
+def timesheets_totals_refresh(*, timesheet_ids: Collection[int]) -> None:
+    """Recompute the sheets' summary columns (hours, and their amount at the placement's rates) from their entries.
+
+    Idempotent and cheap (three queries, a sheet holds at most a month of days): every service that
+    changes entries or rates calls it in its own transaction, so the reports can add up sheets
+    instead of entries. Amounts are what the invoice run bills: per rate window, rounded half-up;
+    hours on days before the placement's first rate earn nothing until it has one.
+    """
+    if not timesheet_ids:
+        return
+    sheets = list(
+        Timesheet.objects.filter(pk__in=set(timesheet_ids))
+        .select_related("placement")
+        .prefetch_related("placement__rates")
+        .only("pk", "period_start", "period_end", "placement__id")
+        .order_by("pk")
+    )
+    entries: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
+    for sheet_id, day, hours in TimeEntry.objects.filter(timesheet_id__in=[s.pk for s in sheets]).values_list(
+        "timesheet_id", "date", "hours"
+    ):
+        entries[sheet_id].append((day, hours))
+    for sheet in sheets:
+        mine = entries[sheet.pk]
+        parts = rate_parts(
+            rates=[(r.valid_from, r.hourly_rate) for r in sheet.placement.rates.all()],
+            period_start=sheet.period_start,
+            period_end=sheet.period_end,
+            entries=mine,
+        )
+        sheet.hours_total = sum((h for _, h in mine), Decimal("0.00"))
+        sheet.amount_total = sum((p.amount for p in parts), Decimal("0.00"))
+    rows_update(model=Timesheet, objs=sheets, fields=["hours_total", "amount_total"])
 
 
 def _lock(timesheet: Timesheet) -> Timesheet:
