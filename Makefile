@@ -52,7 +52,8 @@ pytest: install
 test: lint typecheck schema pytest
 
 # Every bench/bench_*.py; figures only. bench_pdf.py compares with wkhtmltopdf (installed here if possible, else skipped);
-# bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL.
+# bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL;
+# bench_dashboard.py (2M entries by seed_volume) runs only there and says so otherwise.
 bench: install
 	@command -v wkhtmltopdf >/dev/null || (apt-get update -qq && apt-get install -y -qq wkhtmltopdf) \
 		|| echo "bench: wkhtmltopdf could not be installed; bench_pdf.py says so and skips the comparison"

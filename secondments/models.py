@@ -299,6 +299,12 @@ class Timesheet(models.Model):
                 include=["placement", "status", "hours_total", "amount_total"],
                 name="timesheet_report_idx",
             ),
+            # The few sheets not on an invoice yet (the reports' pipeline and earned-not-invoiced).
+            models.Index(
+                fields=["period_start", "status"],
+                condition=~Q(status="invoiced"),
+                name="timesheet_unbilled_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from backend.core.periods import month_bounds, month_starts, months_before
-from billing.models import InvoiceLine, InvoiceStatus, LineKind, Receivable, RevenueFact
+from billing.models import InvoiceLine, InvoiceStatus, LineKind, PaymentStatus, Receivable, RevenueFact
 from secondments.models import Client, Leave, Placement, PlacementRate, Pool, Secretary, Timesheet, TimesheetStatus
 
 RATIO_PLACES = Decimal("0.0001")
@@ -294,21 +294,23 @@ class ReportContext:
     @cached_property
     def billed_by_invoice(self) -> list[tuple[int, int, Decimal, Decimal, Decimal, Decimal]]:
         """Per client and invoice owed (a credit note's lines count on the invoice they credit):
-        hours, amount, and that invoice's receivable (amount due, amount paid)."""
+        hours, amount, and that invoice's receivable (amount due, amount paid; 0, 0 when nothing is
+        outstanding, which the pipeline reads as paid in full)."""
         rows = list(
             self.worked_facts()
             .values_list("client_id", "owed_invoice_id")
             .annotate(h=Sum("hours"), a=Sum("amount"))
             .order_by()
         )
-        # A subquery, not a list of ids: an empty list would skip the query (and change the query count).
-        owed = self.worked_facts().values("owed_invoice_id")
-        receivables = {
+        # Only a receivable with something outstanding splits its hours; any other is paid (or credited) in full.
+        unpaid = {
             pk: (due, paid)
-            for pk, due, paid in Receivable.objects.filter(pk__in=owed).values_list("pk", "amount_due", "amount_paid")
+            for pk, due, paid in Receivable.objects.exclude(status=PaymentStatus.PAID).values_list(
+                "pk", "amount_due", "amount_paid"
+            )
         }
         return [
-            (client_id, owed_id, hours, amount, *receivables.get(owed_id, (ZERO, ZERO)))
+            (client_id, owed_id, hours, amount, *unpaid.get(owed_id, (ZERO, ZERO)))
             for client_id, owed_id, hours, amount in rows
         ]
 
