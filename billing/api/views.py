@@ -29,7 +29,7 @@ from billing.payments import stripe_adapter
 from billing.payments.stripe_adapter import StripeFailure
 from billing.selectors.invoices import invoice_list_for, invoice_run_list_for
 from billing.selectors.payments import JOURNAL_COLUMNS, internal_journal, internal_journal_csv, payment_list_for
-from billing.selectors.reports.context import PeriodError, ReportScope, report_scope
+from billing.selectors.reports.context import PeriodError, ReportScope, report_scope_for
 from billing.selectors.reports.dashboard import dashboard_build, dashboard_json, report_table, report_tables_for
 from billing.services import checkout, delivery, invoices, payments, runs, stripe_events
 from secondments.api.views import ScopedViewSet
@@ -330,18 +330,8 @@ class DashboardViewSet(ScopedViewSet):
         today = timezone.localdate()
         end = _month(data["end"], field="end") if "end" in data else (today.year, today.month)
         start = _month(data["start"], field="start") if "start" in data else None
-        pool = data.get("pool")
-        pools = self.scoped_queryset()
-        if pool is not None:
-            pool_ids: frozenset[int] | None = frozenset({pool.pk})
-        elif self.user.has_role(FIN, DIR):
-            pool_ids = None
-        else:
-            pool_ids = frozenset(pools.values_list("pk", flat=True))
         try:
-            return report_scope(
-                start=start, end=end, today=today, pool_ids=pool_ids, with_costs=self.user.has_role(FIN, DIR)
-            )
+            return report_scope_for(user=self.user, start=start, end=end, today=today, pool=data.get("pool"))
         except PeriodError as exc:
             raise ApplicationError(str(exc), fields={exc.field: [str(exc)]}) from exc
 

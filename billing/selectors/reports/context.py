@@ -10,9 +10,12 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from backend.accounts.models import User
+from backend.accounts.roles import Role
 from backend.core.periods import month_bounds, month_starts, months_before
 from billing.models import InvoiceLine, InvoiceStatus, LineKind, PaymentStatus, Receivable, RevenueFact
 from secondments.models import Client, Leave, Placement, PlacementRate, Pool, Secretary, Timesheet, TimesheetStatus
+from secondments.selectors.scoping import pool_list_for
 
 RATIO_PLACES = Decimal("0.0001")
 UNBILLED_STATUSES = [
@@ -85,6 +88,26 @@ def report_scope(
     if len(month_starts(first, last_start)) > MAX_MONTHS:
         raise PeriodError(f"A report covers at most {MAX_MONTHS} months; choose a shorter period.", field="start")
     return ReportScope(start=first, end=last_end, today=today, pool_ids=pool_ids, with_costs=with_costs)
+
+
+def report_scope_for(
+    *,
+    user: User,
+    start: tuple[int, int] | None,
+    end: tuple[int, int],
+    today: datetime.date,
+    pool: Pool | None = None,
+) -> ReportScope:
+    """What ``user`` sees: finance and directors every pool (or ``pool``) with costs; a team manager the
+    pools they manage (or ``pool``, which the caller looked up among them), without costs."""
+    sees_all = user.has_role(Role.FINANCE, Role.DIRECTOR)
+    if pool is not None:
+        pool_ids: frozenset[int] | None = frozenset({pool.pk})
+    elif sees_all:
+        pool_ids = None
+    else:
+        pool_ids = frozenset(pool_list_for(user=user).values_list("pk", flat=True))
+    return report_scope(start=start, end=end, today=today, pool_ids=pool_ids, with_costs=sees_all)
 
 
 @dataclass(frozen=True)
