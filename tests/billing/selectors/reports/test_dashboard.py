@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from backend.core.periods import month_bounds
 from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineKind, Receivable
-from billing.selectors.reports.context import MAX_MONTHS, PeriodError, ReportContext, ReportScope, report_scope
+from billing.selectors.reports.context import (
+    MAX_MONTHS,
+    PeriodError,
+    ReportContext,
+    ReportScope,
+    report_scope,
+    report_scope_for,
+)
 from billing.selectors.reports.dashboard import (
     REPORT_TABLES,
     dashboard_build,
@@ -584,3 +591,37 @@ def test_the_reports_reconcile_with_generated_books(world: World, seed: int) -> 
     assert billed.count() > 0
     for _invoice, sheet_id, hours, amount in billed:
         assert (hours, amount) == totals[sheet_id]
+
+
+# --- who sees what (report_scope_for) ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "pool", "expected"),
+    [
+        ("director", None, (None, True)),
+        ("finance", "other", ("other", True)),
+        ("team_manager", None, ("mine", False)),
+        ("team_manager", "mine", ("mine", False)),
+    ],
+)
+def test_the_scope_follows_the_user(world: World, role: str, pool: str | None, expected: tuple[Any, bool]) -> None:
+    pools = {"mine": world.pool, "other": world.other_pool}
+    user = world.user(role)
+    assert user is not None
+
+    got = report_scope_for(user=user, start=None, end=(2026, 6), today=TODAY, pool=pools.get(pool or ""))
+
+    want_pools, want_costs = expected
+    assert got.pool_ids == (None if want_pools is None else frozenset({pools[want_pools].pk}))
+    assert got.with_costs is want_costs
+    assert (got.start, got.end) == (D(2025, 7, 1), D(2026, 6, 30))
+
+
+def test_a_team_manager_without_pools_sees_no_pool(world: World) -> None:
+    world.pool.managers.clear()
+
+    got = report_scope_for(user=world.manager, start=None, end=(2026, 6), today=TODAY)
+
+    assert (got.pool_ids, got.with_costs) == (frozenset(), False)
+    assert revenue_by_pool(context=ReportContext(got)).rows == []
