@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.core.periods import month_bounds, month_starts, months_before
+from backend.core.tables import Column, ColumnKind
 from billing.models import InvoiceLine, InvoiceStatus, LineKind, PaymentStatus, Receivable, RevenueFact
 from secondments.models import Client, Leave, Placement, PlacementRate, Pool, Secretary, Timesheet, TimesheetStatus
 from secondments.selectors.scoping import pool_list_for
@@ -28,6 +29,26 @@ HOURS_PLACES = Decimal("0.01")
 ZERO = Decimal("0.00")
 # The longest period one report covers (it bounds the rows a table can have).
 MAX_MONTHS = 36
+
+
+# The leading columns that name a table's rows, shared by the tables.
+CLIENT_COLUMNS = (
+    Column("client_id", "Client id", ColumnKind.INTEGER),
+    Column("client", "Client", ColumnKind.TEXT),
+    Column("client_kind", "Kind", ColumnKind.TEXT),
+)
+SECRETARY_COLUMNS = (
+    Column("secretary_id", "Secretary id", ColumnKind.INTEGER),
+    Column("secretary", "Secretary", ColumnKind.TEXT),
+    Column("pool", "Pool", ColumnKind.TEXT),
+)
+POOL_COLUMNS = (Column("pool_id", "Pool id", ColumnKind.INTEGER), Column("pool", "Pool", ColumnKind.TEXT))
+
+
+def as_decimal(value: object) -> Decimal:
+    """A table cell known to hold a Decimal, typed as one."""
+    assert isinstance(value, Decimal)
+    return value
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -16,7 +16,14 @@ from decimal import Decimal
 from backend.core.periods import month_starts
 from backend.core.tables import Column, ColumnKind, Table
 from billing.models import InvoiceKind, LineKind
-from billing.selectors.reports.context import ZERO, ReportContext
+from billing.selectors.reports.context import (
+    CLIENT_COLUMNS,
+    POOL_COLUMNS,
+    SECRETARY_COLUMNS,
+    ZERO,
+    ReportContext,
+    as_decimal,
+)
 
 M, H, T, N = ColumnKind.MONEY, ColumnKind.HOURS, ColumnKind.TEXT, ColumnKind.INTEGER
 
@@ -103,14 +110,12 @@ def revenue_by_client(*, context: ReportContext) -> Table:
         for pk, values in sums.items()
         if pk is not None
     ]
-    rows.sort(key=lambda r: (-_dec(r["revenue"]), str(r["client"]), _int(r["client_id"])))
+    rows.sort(key=lambda r: (-as_decimal(r["revenue"]), str(r["client"]), _int(r["client_id"])))
     return Table(
         name="revenue_by_client",
         title="Revenue by client",
         columns=(
-            Column("client_id", "Client id", N),
-            Column("client", "Client", T),
-            Column("client_kind", "Kind", T),
+            *CLIENT_COLUMNS,
             *SPLIT_COLUMNS,
         ),
         rows=rows,
@@ -131,14 +136,12 @@ def revenue_by_secretary(*, context: ReportContext) -> Table:
             continue
         info = secretaries[pk]
         rows.append({"secretary_id": pk, "secretary": info.name, "pool": pools.get(info.pool_id, ""), **values})
-    rows.sort(key=lambda r: (-_dec(r["revenue"]), str(r["secretary"]), _int(r["secretary_id"])))
+    rows.sort(key=lambda r: (-as_decimal(r["revenue"]), str(r["secretary"]), _int(r["secretary_id"])))
     return Table(
         name="revenue_by_secretary",
         title="Revenue by secretary",
         columns=(
-            Column("secretary_id", "Secretary id", N),
-            Column("secretary", "Secretary", T),
-            Column("pool", "Pool", T),
+            *SECRETARY_COLUMNS,
             *SPLIT_COLUMNS,
         ),
         rows=rows,
@@ -166,17 +169,11 @@ def revenue_by_pool(*, context: ReportContext) -> Table:
         name="revenue_by_pool",
         title="Revenue by pool",
         columns=(
-            Column("pool_id", "Pool id", N),
-            Column("pool", "Pool", T),
+            *POOL_COLUMNS,
             *SPLIT_COLUMNS,
         ),
         rows=rows,
     )
-
-
-def _dec(value: object) -> Decimal:
-    assert isinstance(value, Decimal)
-    return value
 
 
 def _int(value: object) -> int:

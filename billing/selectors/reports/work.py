@@ -17,7 +17,16 @@ from decimal import Decimal
 from backend.core.money import money_round
 from backend.core.periods import IsoWeek, iter_days, overlap, weeks_window, working_days
 from backend.core.tables import Column, ColumnKind, Table
-from billing.selectors.reports.context import ZERO, ReportContext, hours_round, ratio
+from billing.selectors.reports.context import (
+    CLIENT_COLUMNS,
+    POOL_COLUMNS,
+    SECRETARY_COLUMNS,
+    ZERO,
+    ReportContext,
+    as_decimal,
+    hours_round,
+    ratio,
+)
 from billing.selectors.reports.revenue import revenue_by_pool_sums
 from secondments.models import Leave, Placement, PlacementStatus, TimesheetStatus
 from secondments.selectors.capacity import CAPACITY_STATUSES
@@ -119,9 +128,7 @@ def utilisation_by_secretary(*, context: ReportContext) -> Table:
         name="utilisation_by_secretary",
         title="Utilisation by secretary",
         columns=(
-            Column("secretary_id", "Secretary id", N),
-            Column("secretary", "Secretary", T),
-            Column("pool", "Pool", T),
+            *SECRETARY_COLUMNS,
             *UTILISATION_COLUMNS,
         ),
         rows=rows,
@@ -156,8 +163,7 @@ def utilisation_by_pool(*, context: ReportContext) -> Table:
         name="utilisation_by_pool",
         title="Utilisation by pool",
         columns=(
-            Column("pool_id", "Pool id", N),
-            Column("pool", "Pool", T),
+            *POOL_COLUMNS,
             Column("secretaries", "Secretaries", N),
             *UTILISATION_COLUMNS,
         ),
@@ -248,8 +254,7 @@ def free_capacity(*, context: ReportContext) -> Table:
         title="Free capacity, next 8 weeks",
         columns=(
             Column("week", "Week", T),
-            Column("pool_id", "Pool id", N),
-            Column("pool", "Pool", T),
+            *POOL_COLUMNS,
             Column("available_hours", "Available hours", H),
             Column("leave_hours", "Leave", H),
             Column("placed_hours", "Placed hours", H),
@@ -280,8 +285,7 @@ def cost_recovery(*, context: ReportContext) -> Table:
         name="cost_recovery",
         title="Cost recovery by pool",
         columns=(
-            Column("pool_id", "Pool id", N),
-            Column("pool", "Pool", T),
+            *POOL_COLUMNS,
             Column("revenue", "Revenue", M),
             Column("personnel_cost", "Personnel cost", M),
             Column("cost_recovery", "Revenue / personnel cost", R),
@@ -355,11 +359,6 @@ SHEET_STAGE: dict[str, str] = {
 }
 
 
-def _dec(value: object) -> Decimal:
-    assert isinstance(value, Decimal)
-    return value
-
-
 def pipeline(*, context: ReportContext) -> Table:
     """Per client, the period's hours (and their value excl. VAT) by how far they got.
 
@@ -403,11 +402,11 @@ def pipeline(*, context: ReportContext) -> Table:
             row[f"{stage}_hours"] = hours_round(values[f"{stage}_hours"])
             row[f"{stage}_amount"] = money_round(values[f"{stage}_amount"])
         # Unpaid is what is invoiced less what is paid, each rounded once, so the stages add up exactly.
-        row["invoiced_unpaid_hours"] = hours_round(values["invoiced_hours"]) - _dec(row["paid_hours"])
-        row["invoiced_unpaid_amount"] = money_round(values["invoiced_amount"]) - _dec(row["paid_amount"])
+        row["invoiced_unpaid_hours"] = hours_round(values["invoiced_hours"]) - as_decimal(row["paid_hours"])
+        row["invoiced_unpaid_amount"] = money_round(values["invoiced_amount"]) - as_decimal(row["paid_amount"])
         rows.append(row)
     rows.sort(key=lambda r: (str(r["client"]), int(str(r["client_id"]))))
-    columns = [Column("client_id", "Client id", N), Column("client", "Client", T), Column("client_kind", "Kind", T)]
+    columns = list(CLIENT_COLUMNS)
     for stage in STAGES:
         columns += [
             Column(f"{stage}_hours", f"{STAGE_LABELS[stage]} (hours)", H),
