@@ -286,6 +286,35 @@ class RevenueFact(models.Model):
         return f"{self.invoice_id} {self.issue_month:%Y-%m}: {self.amount}"
 
 
+class RevenueMonth(models.Model):
+    """The revenue facts summed per issue month, month of work, pool, invoice kind and line kind: the
+    few rows the dashboard's overview reads (revenue by month and pool, hours billed by pool).
+
+    Kept current with the facts, in the same transaction (``billing.services.revenue_facts``).
+    ``key`` joins the five (``revenue_month_key``) so concurrent finalisations meet on one unique row
+    on every database (a unique constraint over nullable columns would not).
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    issue_month = models.DateField()
+    work_month = models.DateField(null=True, blank=True)
+    pool = models.ForeignKey("secondments.Pool", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invoice_kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
+    line_kind = models.CharField(max_length=10, choices=LineKind.choices)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["issue_month", "key"]
+        indexes = [
+            models.Index(fields=["issue_month"], name="revenue_month_issue_idx"),
+            models.Index(fields=["work_month"], name="revenue_month_work_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.amount}"
+
+
 # ---------------------------------------------------------------------------
 # Payments: the ledger, each invoice's receivable, Stripe Checkout and webhooks.
 

@@ -3399,13 +3399,23 @@ def dashboard(query: str) -> Path:
     return lambda c: f"/api/v1/dashboard/{query}"
 
 
-_TABLES = "revenue_by_month, revenue_by_client, revenue_by_secretary, revenue_by_pool, utilisation_by_secretary, \
-utilisation_by_pool, free_capacity"
+# The tables a user may read, in the registry's order (the overview's, then the others) as the refusal lists them.
 UNKNOWN_TABLE_FIN = (
-    f"No table 'salaries' here; choose one of: {_TABLES}, cost_recovery, placement_margins, forward_revenue, pipeline, "
-    "receivables_aging."
+    "No table 'salaries' here; choose one of: revenue_by_month, revenue_by_pool, utilisation_by_pool, free_capacity, "
+    "cost_recovery, forward_revenue, receivables_aging, revenue_by_client, revenue_by_secretary, "
+    "utilisation_by_secretary, placement_margins, pipeline."
 )
-NO_MARGINS_TM = f"No table 'placement_margins' here; choose one of: {_TABLES}, forward_revenue, pipeline."
+_TM_TABLES = (
+    "revenue_by_month, revenue_by_pool, utilisation_by_pool, free_capacity, forward_revenue, revenue_by_client, "
+    "revenue_by_secretary, utilisation_by_secretary, pipeline"
+)
+NO_MARGINS_TM = f"No table 'placement_margins' here; choose one of: {_TM_TABLES}."
+NO_RECEIVABLES_TM = f"No table 'receivables_aging' here; choose one of: {_TM_TABLES}."
+NO_RECEIVABLES_ONE_POOL = (
+    "No table 'receivables_aging' here; choose one of: revenue_by_month, revenue_by_pool, utilisation_by_pool, "
+    "free_capacity, cost_recovery, forward_revenue, revenue_by_client, revenue_by_secretary, "
+    "utilisation_by_secretary, placement_margins, pipeline."
+)
 END_BEFORE_START = "The period ends before it starts: choose an end month on or after the start month."
 TOO_LONG = "A report covers at most 36 months; choose a shorter period."
 DASHBOARD_CASES = [
@@ -3486,6 +3496,101 @@ DASHBOARD_CASES = [
         _const(None),
         _const({"table": [NO_MARGINS_TM]}),
         message=NO_MARGINS_TM,
+    ),
+    Case(
+        "dashboard-table-without-table",
+        DIR,
+        "get",
+        dashboard("table/?start=2026-01"),
+        _const(None),
+        _const({"table": REQUIRED}),
+    ),
+    Case(
+        "dashboard-table-unknown-table",
+        FIN,
+        "get",
+        dashboard("table/?table=salaries"),
+        _const(None),
+        _const({"table": [UNKNOWN_TABLE_FIN]}),
+        message=UNKNOWN_TABLE_FIN,
+    ),
+    Case(
+        "dashboard-table-costs-for-a-manager",
+        TM,
+        "get",
+        dashboard("table/?table=placement_margins"),
+        _const(None),
+        _const({"table": [NO_MARGINS_TM]}),
+        message=NO_MARGINS_TM,
+    ),
+    Case(
+        "dashboard-table-receivables-for-a-manager",
+        TM,
+        "get",
+        dashboard("table/?table=receivables_aging"),
+        _const(None),
+        _const({"table": [NO_RECEIVABLES_TM]}),
+        message=NO_RECEIVABLES_TM,
+    ),
+    Case(
+        "dashboard-table-receivables-of-one-pool",
+        DIR,
+        "get",
+        lambda c: f"/api/v1/dashboard/table/?table=receivables_aging&pool_id={c.pool.pk}",
+        _const(None),
+        _const({"table": [NO_RECEIVABLES_ONE_POOL]}),
+        message=NO_RECEIVABLES_ONE_POOL,
+    ),
+    Case(
+        "dashboard-table-not-a-month",
+        DIR,
+        "get",
+        dashboard("table/?table=pipeline&start=jan"),
+        _const(None),
+        _const({"start": ["A month such as 2026-01."]}),
+    ),
+    Case(
+        "dashboard-table-month-13",
+        TM,
+        "get",
+        dashboard("table/?table=pipeline&end=2026-13"),
+        _const(None),
+        _const({"end": ["'2026-13' is not a month such as 2026-10."]}),
+        message="'2026-13' is not a month such as 2026-10.",
+    ),
+    Case(
+        "dashboard-table-end-before-start",
+        DIR,
+        "get",
+        dashboard("table/?table=revenue_by_client&start=2026-06&end=2026-01"),
+        _const(None),
+        _const({"end": [END_BEFORE_START]}),
+        message=END_BEFORE_START,
+    ),
+    Case(
+        "dashboard-table-too-long",
+        FIN,
+        "get",
+        dashboard("table/?table=revenue_by_client&start=2023-01&end=2026-01"),
+        _const(None),
+        _const({"start": [TOO_LONG]}),
+        message=TOO_LONG,
+    ),
+    Case(
+        "dashboard-table-unknown-field",
+        DIR,
+        "get",
+        dashboard("table/?table=pipeline&file_format=csv"),
+        _const(None),
+        _const({"file_format": UNKNOWN}),
+    ),
+    Case(
+        "dashboard-table-other-managers-pool",
+        TM,
+        "get",
+        lambda c: f"/api/v1/dashboard/table/?table=pipeline&pool_id={c.other_pool.pk}",
+        _const(None),
+        lambda c: {"pool_id": no_such_pk(c.other_pool.pk)},
     ),
 ]
 CASES.extend(DASHBOARD_CASES)

@@ -811,9 +811,11 @@ def test_an_invoice_pdf_costs_the_same_queries_for_2_and_100_lines(
 
 # ---------------------------------------------------------------- the directors' dashboard
 
-# The user and the pools they see; then the dashboard's own reads, each once (billing.selectors.reports.context).
-# A team manager's dashboard has no receivables (their two queries) and no costs (which read nothing more).
-DASHBOARD_QUERIES = {"director": 20, "team_manager": 18}
+# The pools a team manager sees; then the overview's own reads, each once (billing.selectors.reports.context): the
+# monthly revenue rollup, approved sheets, draft lines, pools, leave, secretaries, placements, rates, and for the
+# whole secretariat the receivables (two queries). A team manager's has no receivables and no costs (which read
+# nothing more). The tables with a row per client, secretary or placement are read one at a time (below).
+DASHBOARD_QUERIES = {"director": 10, "team_manager": 9}
 
 
 def _dashboard_world(world: World, count: int) -> None:
@@ -861,7 +863,52 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data_size(
     assert june["month"] == "2026-06"
     assert june["earned_not_invoiced_hours"] == f"{count * Decimal('0.50'):.2f}"
     in_scope = Secretary.objects.all() if role == "director" else Secretary.objects.filter(pool=world.pool)
-    assert len(tables["utilisation_by_secretary"]["rows"]) == in_scope.count() >= count
+    assert sum(r["secretaries"] for r in tables["utilisation_by_pool"]["rows"]) == in_scope.count() >= count
+    assert response.json()["more_tables"] == DASHBOARD_MORE_TABLES[role]
     if role == "director":
         assert june["revenue"] == f"{count * Decimal('355.00'):.2f}"
         assert tables["receivables_aging"]["rows"][0]["invoices"] == count // 2
+
+
+# One table the overview only names (GET /dashboard/table/): the pools a team manager sees, then that table's own
+# reads, each once. The pipeline: sheets not invoiced, placements, draft lines, hours billed per invoice and its
+# receivable, clients. Utilisation by secretary: leave, secretaries, placements, hours billed, pools.
+DASHBOARD_TABLE_QUERIES = {
+    ("director", "pipeline"): 6,
+    ("director", "utilisation_by_secretary"): 5,
+    ("team_manager", "pipeline"): 7,
+    ("team_manager", "utilisation_by_secretary"): 6,
+}
+DASHBOARD_MORE_TABLES = {
+    "director": [
+        "revenue_by_client",
+        "revenue_by_secretary",
+        "utilisation_by_secretary",
+        "placement_margins",
+        "pipeline",
+    ],
+    "team_manager": ["revenue_by_client", "revenue_by_secretary", "utilisation_by_secretary", "pipeline"],
+}
+
+
+@pytest.mark.parametrize("table", ["pipeline", "utilisation_by_secretary"])
+@pytest.mark.parametrize("role", ["director", "team_manager"])
+@pytest.mark.parametrize("count", [10, 100])
+def test_one_dashboard_table_costs_the_same_queries_whatever_the_data_size(
+    world: World, django_assert_num_queries: Any, role: str, count: int, table: str
+) -> None:
+    _dashboard_world(world, count)
+    client = api_client_for(world.user(role))
+
+    with django_assert_num_queries(DASHBOARD_TABLE_QUERIES[role, table]):
+        response = client.get(f"/api/v1/dashboard/table/?start=2026-01&end=2026-06&table={table}")
+
+    assert response.status_code == 200, response.content
+    rows = response.json()["table"]["rows"]
+    if table == "utilisation_by_secretary":
+        in_scope = Secretary.objects.all() if role == "director" else Secretary.objects.filter(pool=world.pool)
+        assert len(rows) == in_scope.count() >= count
+    else:  # every approved June sheet is the world's client's: 0.50 h each, none invoiced
+        (acme,) = [r for r in rows if r["client_id"] == world.client.pk]
+        assert acme["approved_hours"] == f"{count * Decimal('0.50'):.2f}"
+        assert acme["invoiced_unpaid_hours"] == acme["paid_hours"] == "0.00"

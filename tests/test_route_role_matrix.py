@@ -688,6 +688,11 @@ MATRIX = [
     Row("v1:internal-journal-list", "GET", (403, 403, 403, 403, 200, 200), payload=_const({"month": "2026-06"})),
     Row("v1:dashboard-list", "GET", (403, 200, 403, 403, 200, 200), payload=_const({"end": "2026-06"})),
     Row(
+        "v1:dashboard-table", "GET",  # a table the overview only names; a team manager may read it too
+        (403, 200, 403, 403, 200, 200),
+        payload=_const({"table": "pipeline"}),
+    ),
+    Row(
         "v1:dashboard-export", "GET",
         (403, 200, 403, 403, 200, 200),
         payload=_const({"table": "revenue_by_month", "file_format": "csv"}),
@@ -816,7 +821,9 @@ def test_route_discovery_reads_action_maps_and_view_handlers() -> None:
     assert not any(name.startswith(("admin", "schema", "docs", "healthz")) for name, _ in found)
     assert found[("v1:stripe-webhook", "POST")] is False  # an APIView, public
     assert {m for (name, m) in found if name == "v1:invoice-payments"} == {"GET", "POST"}
-    assert len(found) == len(MATRIX) == 77
+    assert found[("v1:dashboard-table", "GET")] is False  # dashboard/table/: a list action
+    assert {m for (name, m) in found if name.startswith("v1:dashboard-")} == {"GET"}
+    assert len(found) == len(MATRIX) == 78
 
 
 @pytest.mark.parametrize(("row", "role", "scope"), _cases())

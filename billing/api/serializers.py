@@ -299,8 +299,13 @@ class DashboardQuerySerializer(InputSerializer):
     )
 
 
-class DashboardExportQuerySerializer(DashboardQuerySerializer):
-    table = serializers.CharField(help_text="A table's name, as the dashboard lists it (e.g. revenue_by_month).")
+class DashboardTableQuerySerializer(DashboardQuerySerializer):
+    table = serializers.CharField(
+        help_text="A table's name, as the dashboard lists it in tables or more_tables (e.g. revenue_by_client)."
+    )
+
+
+class DashboardExportQuerySerializer(DashboardTableQuerySerializer):
     file_format = serializers.ChoiceField(
         choices=["csv", "xlsx"], help_text="csv or xlsx.", error_messages={"invalid_choice": "Choose csv or xlsx."}
     )
@@ -335,4 +340,17 @@ class DashboardSerializer(serializers.Serializer):
     figures = serializers.DictField(
         child=serializers.CharField(allow_null=True), help_text="Headline figures as decimal strings (null: n/a)."
     )
-    tables = TableSerializer(many=True)
+    tables = TableSerializer(many=True, help_text="The overview: a row per month, pool, week or age bucket.")
+    more_tables = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The other tables this user may read (a row per client, secretary or placement): "
+        "GET /api/v1/dashboard/table/?table=<name> with the same period and pool, or the export.",
+    )
+
+
+class DashboardTableSerializer(serializers.Serializer):
+    period = DashboardPeriodSerializer()
+    pool_ids = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="The pools covered; null: the whole secretariat."
+    )
+    table = TableSerializer()

@@ -30,7 +30,13 @@ from billing.payments.stripe_adapter import StripeFailure
 from billing.selectors.invoices import invoice_list_for, invoice_run_list_for
 from billing.selectors.payments import JOURNAL_COLUMNS, internal_journal, internal_journal_csv, payment_list_for
 from billing.selectors.reports.context import PeriodError, ReportScope, report_scope_for
-from billing.selectors.reports.dashboard import dashboard_build, dashboard_json, report_table, report_tables_for
+from billing.selectors.reports.dashboard import (
+    dashboard_build,
+    dashboard_json,
+    report_table,
+    report_table_json,
+    report_tables_for,
+)
 from billing.services import checkout, delivery, invoices, payments, runs, stripe_events
 from secondments.api.views import ScopedViewSet
 from secondments.models import Client, Pool
@@ -321,7 +327,7 @@ class DashboardViewSet(ScopedViewSet):
     queryset = Pool.objects.none()
     filter_backends: list[Any] = []
     pagination_class = None
-    roles = {"list": {FIN, DIR, TM}, "export": {FIN, DIR, TM}}
+    roles = {"list": {FIN, DIR, TM}, "table": {FIN, DIR, TM}, "export": {FIN, DIR, TM}}
 
     def scoped_queryset(self) -> QuerySet[Pool]:
         return pool_list_for(user=self.user)
@@ -335,12 +341,33 @@ class DashboardViewSet(ScopedViewSet):
         except PeriodError as exc:
             raise ApplicationError(str(exc), fields={exc.field: [str(exc)]}) from exc
 
+    def _table_input(
+        self, serializer: type[s.DashboardTableQuerySerializer], request: Request
+    ) -> tuple[ReportScope, dict[str, Any]]:
+        """The scope and the input, whose ``table`` the scope may see; 400 for any other name."""
+        data = self._input(serializer, request.query_params.dict(), pool_id=self.scoped_queryset())
+        scope = self._scope(data)
+        names = report_tables_for(scope=scope)
+        if data["table"] not in names:
+            message = f"No table {data['table']!r} here; choose one of: {', '.join(names)}."
+            raise ApplicationError(message, fields={"table": [message]})
+        return scope, data
+
     @extend_schema(parameters=[s.DashboardQuerySerializer], responses=s.DashboardSerializer)
     def list(self, request: Request) -> Response:
-        """Every table of the period and the headline figures (amounts as strings)."""
+        """The overview of the period: the headline figures and the tables with a row per month, pool, week or
+        age bucket (amounts as strings); ``more_tables`` names the others, each read with ``table``."""
         data = self._input(s.DashboardQuerySerializer, request.query_params.dict(), pool_id=self.scoped_queryset())
         dashboard = dashboard_build(scope=self._scope(data))
         return Response(dashboard_json(dashboard=dashboard))
+
+    @extend_schema(parameters=[s.DashboardTableQuerySerializer], responses=s.DashboardTableSerializer)
+    @action(detail=False, methods=["get"])
+    def table(self, request: Request) -> Response:
+        """Any one table of the dashboard, in full: the overview's or one named in ``more_tables``."""
+        scope, data = self._table_input(s.DashboardTableQuerySerializer, request)
+        table = report_table(scope=scope, name=data["table"])
+        return Response(report_table_json(scope=scope, table=table))
 
     @extend_schema(
         parameters=[s.DashboardExportQuerySerializer],
@@ -352,14 +379,7 @@ class DashboardViewSet(ScopedViewSet):
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
         """One table of the dashboard as a CSV or XLSX download."""
-        data = self._input(
-            s.DashboardExportQuerySerializer, request.query_params.dict(), pool_id=self.scoped_queryset()
-        )
-        scope = self._scope(data)
-        names = report_tables_for(scope=scope)
-        if data["table"] not in names:
-            message = f"No table {data['table']!r} here; choose one of: {', '.join(names)}."
-            raise ApplicationError(message, fields={"table": [message]})
+        scope, data = self._table_input(s.DashboardExportQuerySerializer, request)
         table = report_table(scope=scope, name=data["table"])
         fmt = data["file_format"]
         body = table_csv(table=table) if fmt == "csv" else table_xlsx(table=table)

@@ -5,17 +5,35 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from backend.core.periods import month_bounds, month_starts, months_before
+from backend.core.periods import month_bounds, month_starts, months_before, weeks_window
 from backend.core.tables import Column, ColumnKind
-from billing.models import InvoiceLine, InvoiceStatus, LineKind, PaymentStatus, Receivable, RevenueFact
-from secondments.models import Client, Leave, Placement, PlacementRate, Pool, Secretary, Timesheet, TimesheetStatus
+from billing.models import (
+    InvoiceLine,
+    InvoiceStatus,
+    LineKind,
+    PaymentStatus,
+    Receivable,
+    RevenueFact,
+    RevenueMonth,
+)
+from secondments.models import (
+    Client,
+    Leave,
+    Placement,
+    PlacementRate,
+    PlacementStatus,
+    Pool,
+    Secretary,
+    Timesheet,
+    TimesheetStatus,
+)
 from secondments.selectors.scoping import pool_list_for
 
 RATIO_PLACES = Decimal("0.0001")
@@ -29,6 +47,9 @@ HOURS_PLACES = Decimal("0.01")
 ZERO = Decimal("0.00")
 # The longest period one report covers (it bounds the rows a table can have).
 MAX_MONTHS = 36
+# Free capacity looks this many ISO weeks ahead from today's; forward revenue this many months after today's.
+FREE_CAPACITY_WEEKS = 8
+FORWARD_MONTHS = 3
 
 
 # The leading columns that name a table's rows, shared by the tables.
@@ -81,6 +102,16 @@ class ReportScope:
 DEFAULT_MONTHS = 12
 
 
+def forward_months(*, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The three whole calendar months after today's: (first day, last day) each."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(FORWARD_MONTHS):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        months.append(month_bounds(year, month))
+    return months
+
+
 class PeriodError(ValueError):
     """A period the reports refuse; ``field`` names the month to change."""
 
@@ -131,8 +162,7 @@ def report_scope_for(
     return report_scope(start=start, end=end, today=today, pool_ids=pool_ids, with_costs=sees_all)
 
 
-@dataclass(frozen=True)
-class SecretaryInfo:
+class SecretaryInfo(NamedTuple):  # a tuple: one is made per secretary and request
     id: int
     name: str
     pool_id: int
@@ -144,11 +174,11 @@ class SecretaryInfo:
     active: bool
 
 
-@dataclass(frozen=True)
-class PlacementInfo:
+class PlacementInfo(NamedTuple):  # a tuple: one is made per placement and request
     id: int
     secretary_id: int
     client_id: int
+    client_kind: str
     start: datetime.date
     end: datetime.date | None
     hours_per_week: Decimal
@@ -166,6 +196,15 @@ class ReportContext:
         self.derived: dict[str, Any] = {}  # figures several tables share, computed once (see work.py)
 
     # -- scoping helpers -------------------------------------------------------------------------------
+    @cached_property
+    def window(self) -> tuple[datetime.date, datetime.date]:
+        """The days the shared reads of placements, rates and leave cover: the period, the free-capacity
+        weeks from today's and the forward months (one read serves every table)."""
+        s = self.scope
+        capacity_first, capacity_last = weeks_window(s.today, FREE_CAPACITY_WEEKS)
+        forward_last = forward_months(today=s.today)[-1][1]
+        return min(s.start, capacity_first), max(s.end, capacity_last, forward_last)
+
     def pool_filter(self, prefix: str) -> Q:
         if self.scope.pool_ids is None:
             return Q()
@@ -225,56 +264,93 @@ class ReportContext:
 
     @cached_property
     def placements(self) -> dict[int, PlacementInfo]:
-        """The scope's placements that ran in the period (every sheet of the period belongs to one)."""
-        rows = self.placements_query()
-        return {
-            row[0]: PlacementInfo(*row)
-            for row in rows.values_list(
-                "pk", "secretary_id", "client_id", "start_date", "end_date", "hours_per_week", "status"
-            ).order_by("pk")
-        }
+        """The scope's placements (any status) that overlap ``window``: every sheet of the period belongs
+        to one, and so does every placement the capacity and forward tables count. Callers filter by
+        status and dates."""
+        first, last = self.window
+        overlapping = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+        rows = Placement.objects.filter(self.pool_filter("secretary__"), overlapping).values_list(
+            "pk", "secretary_id", "client_id", "client__kind", "start_date", "end_date", "hours_per_week", "status"
+        )
+        return {row[0]: PlacementInfo(*row) for row in rows.order_by("pk")}
 
     @cached_property
     def rates(self) -> dict[int, list[tuple[datetime.date, Decimal]]]:
-        """Every rate window of the placements above."""
-        s = self.scope
-        out: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-        qs = PlacementRate.objects.filter(
-            Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=s.start),
-            self.pool_filter("placement__secretary__"),
-            placement__start_date__lte=s.end,
+        """Every rate window (valid from, hourly rate; oldest first) of the placements above."""
+        first, last = self.window
+        return self._rates(
+            Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=first),
+            placement__start_date__lte=last,
         )
+
+    @cached_property
+    def forward_rates(self) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+        """Every rate window of the active placements that run in the forward months (fewer than ``rates``)."""
+        months = forward_months(today=self.scope.today)
+        first, last = months[0][0], months[-1][1]
+        return self._rates(
+            Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=first),
+            placement__start_date__lte=last,
+            placement__status=PlacementStatus.ACTIVE,
+        )
+
+    def _rates(self, *q: Q, **filters: Any) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+        out: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
+        qs = PlacementRate.objects.filter(*q, self.pool_filter("placement__secretary__"), **filters)
         for pid, valid_from, rate in qs.values_list("placement_id", "valid_from", "hourly_rate").order_by(
             "placement_id", "valid_from"
         ):
             out[pid].append((valid_from, rate))
         return out
 
-    def placements_query(self) -> "QuerySet[Placement]":
-        s = self.scope
-        overlapping = Q(start_date__lte=s.end) & (Q(end_date__isnull=True) | Q(end_date__gte=s.start))
-        return Placement.objects.filter(self.pool_filter("secretary__"), overlapping)
-
     @cached_property
     def leaves(self) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
-        s = self.scope
+        """Every leave (first day, last day) of the scope's secretaries that overlaps ``window``."""
+        first, last = self.window
         out: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-        qs = Leave.objects.filter(self.pool_filter("secretary__"), start_date__lte=s.end, end_date__gte=s.start)
-        for sid, start, end in qs.values_list("secretary_id", "start_date", "end_date"):
+        qs = Leave.objects.filter(self.pool_filter("secretary__"), start_date__lte=last, end_date__gte=first)
+        for sid, start, end in qs.values_list("secretary_id", "start_date", "end_date").order_by(
+            "secretary_id", "start_date"
+        ):
             out[sid].append((start, end))
         return out
 
     # -- revenue (bookkeeping: by the invoice's issue date) --------------------------------------------
     @cached_property
-    def revenue_by_month_kind(self) -> list[dict[str, Any]]:
-        """Per issue month, invoice kind and line kind: amount and hours."""
-        rows = (
-            self.issued_facts()
-            .values("issue_month", "invoice_kind", "line_kind")
-            .annotate(amount=Sum("amount"), hours=Sum("hours"))
+    def revenue_months(
+        self,
+    ) -> list[tuple[datetime.date, datetime.date | None, int | None, str, str, Decimal, Decimal]]:
+        """The monthly rollup of the facts (``RevenueMonth``) issued in the period or worked in it: issue month,
+        month of work, pool (None for manual lines), invoice kind, line kind, hours, amount. A few hundred rows."""
+        s = self.scope
+        return list(
+            RevenueMonth.objects.filter(
+                Q(issue_month__gte=s.start, issue_month__lte=s.end) | Q(work_month__gte=s.start, work_month__lte=s.end),
+                self.pool_filter(""),
+            )
+            .values_list("issue_month", "work_month", "pool_id", "invoice_kind", "line_kind", "hours", "amount")
             .order_by()
         )
-        return [dict(row) for row in rows]
+
+    @cached_property
+    def revenue_by_month_kind(self) -> list[tuple[datetime.date, int | None, str, str, Decimal, Decimal]]:
+        """Per issue month in the period, pool (None for manual lines), invoice kind and line kind: amount, hours."""
+        s = self.scope
+        return [
+            (issue_month, pool_id, invoice_kind, line_kind, amount, hours)
+            for issue_month, _work, pool_id, invoice_kind, line_kind, hours, amount in self.revenue_months
+            if s.start <= issue_month <= s.end
+        ]
+
+    @cached_property
+    def billed_by_pool(self) -> dict[int, Decimal]:
+        """Hours of the period's sheets on finalised documents (less credited hours), per pool when invoiced."""
+        s = self.scope
+        out: dict[int, Decimal] = defaultdict(Decimal)
+        for _issue, work_month, pool_id, _kind, line_kind, hours, _amount in self.revenue_months:
+            if line_kind == LineKind.HOURS and pool_id is not None and work_month and s.start <= work_month <= s.end:
+                out[pool_id] += hours
+        return out
 
     @cached_property
     def revenue_by_client_secretary(self) -> list[tuple[int, int | None, int | None, str, str, Decimal, Decimal]]:
@@ -329,6 +405,12 @@ class ReportContext:
             .order_by()
         )
         return {(pid, _as_date(month)): (hours, amount) for pid, month, hours, amount in rows}
+
+    @cached_property
+    def billed_by_secretary(self) -> dict[int, Decimal]:
+        """Hours of the period's sheets on finalised documents (less credited hours), per secretary."""
+        rows = self.worked_facts().values_list("secretary_id").annotate(h=Sum("hours")).order_by()
+        return dict(rows)
 
     @cached_property
     def billed_by_placement(self) -> dict[int, Sums]:

@@ -24,35 +24,42 @@ class ReportTable:
     build: Callable[..., Table]
     costs: bool = False  # personnel costs and margins: finance and directors only
     whole_secretariat: bool = False  # not split by pool (receivables belong to invoices)
+    # In the dashboard's overview (a row per month, pool, week or bucket); the others have a row per client,
+    # secretary or placement and are read one at a time (``report_table``: the dashboard's table endpoint).
+    overview: bool = False
 
 
 REPORT_TABLES: dict[str, ReportTable] = {
-    "revenue_by_month": ReportTable(revenue_by_month),
+    "revenue_by_month": ReportTable(revenue_by_month, overview=True),
+    "revenue_by_pool": ReportTable(revenue_by_pool, overview=True),
+    "utilisation_by_pool": ReportTable(utilisation_by_pool, overview=True),
+    "free_capacity": ReportTable(free_capacity, overview=True),
+    "cost_recovery": ReportTable(cost_recovery, costs=True, overview=True),
+    "forward_revenue": ReportTable(forward_revenue, overview=True),
+    "receivables_aging": ReportTable(receivables_aging, whole_secretariat=True, overview=True),
     "revenue_by_client": ReportTable(revenue_by_client),
     "revenue_by_secretary": ReportTable(revenue_by_secretary),
-    "revenue_by_pool": ReportTable(revenue_by_pool),
     "utilisation_by_secretary": ReportTable(utilisation_by_secretary),
-    "utilisation_by_pool": ReportTable(utilisation_by_pool),
-    "free_capacity": ReportTable(free_capacity),
-    "cost_recovery": ReportTable(cost_recovery, costs=True),
     "placement_margins": ReportTable(placement_margins, costs=True),
-    "forward_revenue": ReportTable(forward_revenue),
     "pipeline": ReportTable(pipeline),
-    "receivables_aging": ReportTable(receivables_aging, whole_secretariat=True),
 }
 
 
-def report_tables_for(*, scope: ReportScope) -> list[str]:
-    """The tables a scope may see: costs only with ``with_costs``, receivables only for the whole secretariat."""
+def report_tables_for(*, scope: ReportScope, overview: bool | None = None) -> list[str]:
+    """The tables a scope may see: costs only with ``with_costs``, receivables only for the whole secretariat;
+    with ``overview`` True or False, only the overview's tables or only the others."""
     return [
         name
         for name, spec in REPORT_TABLES.items()
-        if (scope.with_costs or not spec.costs) and (scope.pool_ids is None or not spec.whole_secretariat)
+        if (scope.with_costs or not spec.costs)
+        and (scope.pool_ids is None or not spec.whole_secretariat)
+        and (overview is None or spec.overview == overview)
     ]
 
 
 def report_table(*, scope: ReportScope, name: str) -> Table:
-    """One table (for an export). ``name`` must be one of ``report_tables_for(scope=scope)``."""
+    """One table in full (the table endpoint and the export). ``name`` must be one of
+    ``report_tables_for(scope=scope)``."""
     if name not in report_tables_for(scope=scope):
         raise KeyError(name)
     return REPORT_TABLES[name].build(context=ReportContext(scope))
@@ -61,8 +68,9 @@ def report_table(*, scope: ReportScope, name: str) -> Table:
 @dataclass(frozen=True)
 class Dashboard:
     scope: ReportScope
-    tables: list[Table]
+    tables: list[Table]  # the overview's
     figures: dict[str, Decimal | None]
+    more_tables: list[str]  # the scope's other tables, each from ``report_table``
 
 
 def _total(table: Table, key: str) -> Decimal:
@@ -75,9 +83,13 @@ def _total(table: Table, key: str) -> Decimal:
 
 
 def dashboard_build(*, scope: ReportScope) -> Dashboard:
-    """Every table the scope may see, from one shared context (each read runs once), and the headline figures."""
+    """The overview: the scope's tables with a row per month, pool, week or bucket, from one shared context
+    (each read runs once), and the headline figures. The tables with a row per client, secretary or placement
+    are named in ``more_tables``; ``report_table`` builds each."""
     context = ReportContext(scope)
-    tables = {name: REPORT_TABLES[name].build(context=context) for name in report_tables_for(scope=scope)}
+    tables = {
+        name: REPORT_TABLES[name].build(context=context) for name in report_tables_for(scope=scope, overview=True)
+    }
     by_month, by_pool = tables["revenue_by_month"], tables["utilisation_by_pool"]
     available = _total(by_pool, "available_hours")
     figures: dict[str, Decimal | None] = {
@@ -100,15 +112,27 @@ def dashboard_build(*, scope: ReportScope) -> Dashboard:
             "receivables_outstanding": outstanding,
             "dso_days": days_sales_outstanding(context=context, outstanding=outstanding),
         }
-    return Dashboard(scope=scope, tables=list(tables.values()), figures=figures)
+    more = report_tables_for(scope=scope, overview=False)
+    return Dashboard(scope=scope, tables=list(tables.values()), figures=figures, more_tables=more)
 
 
-def dashboard_json(*, dashboard: Dashboard) -> dict[str, object]:
-    """The API's body: the period, the pools, the figures (decimal strings) and every table."""
-    scope = dashboard.scope
+def _scope_json(scope: ReportScope) -> dict[str, object]:
     return {
         "period": {"start": f"{scope.start:%Y-%m}", "end": f"{scope.end:%Y-%m}", "as_of": scope.as_of.isoformat()},
         "pool_ids": None if scope.pool_ids is None else sorted(scope.pool_ids),
+    }
+
+
+def dashboard_json(*, dashboard: Dashboard) -> dict[str, object]:
+    """The API's body: the period, the pools, the figures (decimal strings), the overview's tables and the
+    names of the others."""
+    return _scope_json(dashboard.scope) | {
         "figures": {key: None if value is None else str(value) for key, value in dashboard.figures.items()},
         "tables": [table_json(table=table) for table in dashboard.tables],
+        "more_tables": dashboard.more_tables,
     }
+
+
+def report_table_json(*, scope: ReportScope, table: Table) -> dict[str, object]:
+    """The table endpoint's body: the period, the pools and one table."""
+    return _scope_json(scope) | {"table": table_json(table=table)}

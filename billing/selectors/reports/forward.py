@@ -6,64 +6,55 @@ then), each part rounded to cents. Leave is not known that far ahead and is not 
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from backend.core.money import money_round
-from backend.core.periods import month_bounds, overlap, working_days
+from backend.core.periods import ONE_DAY, clip, overlap, working_days
 from backend.core.tables import Column, ColumnKind, Table
-from billing.selectors.reports.context import ZERO, ReportContext, hours_round
-from secondments.models import ClientKind, Placement, PlacementRate, PlacementStatus
+from billing.selectors.reports.context import FORWARD_MONTHS, ZERO, ReportContext, forward_months, hours_round
+from secondments.models import ClientKind, PlacementStatus
 
-FORWARD_MONTHS = 3
+__all__ = ["FORWARD_MONTHS", "forward_months", "forward_revenue"]
+
 FIVE = Decimal(5)
 
 
-def forward_months(*, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """The three whole calendar months after today's."""
-    months = []
-    year, month = today.year, today.month
-    for _ in range(FORWARD_MONTHS):
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        months.append(month_bounds(year, month))
-    return months
+def _rate_spans(
+    rates: list[tuple[datetime.date, Decimal]], within: tuple[datetime.date, datetime.date]
+) -> tuple[tuple[datetime.date, datetime.date, Decimal], ...]:
+    """The parts of ``within`` (first, last, rate) by the rate in force; ``rates`` oldest first. A day
+    before the first rate has none (and earns nothing)."""
+    start, end = within
+    if rates and rates[-1][0] <= start:
+        return ((start, end, rates[-1][1]),)  # the usual case: one rate over the whole span
+    spans = []
+    for i, (valid_from, rate) in enumerate(rates):
+        until = rates[i + 1][0] - ONE_DAY if i + 1 < len(rates) else None
+        part = clip(valid_from, until, start, end)
+        if part is not None:
+            spans.append((*part, rate))
+    return tuple(spans)
 
 
 def forward_revenue(*, context: ReportContext) -> Table:
     months = forward_months(today=context.scope.today)
     first, last = months[0][0], months[-1][1]
-    placements = list(
-        Placement.objects.filter(
-            context.pool_filter("secretary__"), status=PlacementStatus.ACTIVE, start_date__lte=last
-        )
-        .exclude(end_date__lt=first)
-        .values_list("pk", "client__kind", "start_date", "end_date", "hours_per_week")
-    )
-    windows: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for pid, valid_from, rate in (
-        PlacementRate.objects.filter(
-            context.pool_filter("placement__secretary__"),
-            placement__status=PlacementStatus.ACTIVE,
-            placement__start_date__lte=last,
-        )
-        .exclude(placement__end_date__lt=first)
-        .values_list("placement_id", "valid_from", "hourly_rate")
-        .order_by("placement_id", "valid_from")
-    ):
-        windows[pid].append((valid_from, rate))
+    # Placements of one kind, hours a week and rate windows within the three months earn the same:
+    # each such group is valued once and counted (the amounts are still rounded per placement).
+    groups: Counter[tuple[str, Decimal, tuple[tuple[datetime.date, datetime.date, Decimal], ...]]] = Counter()
+    for p in context.placements.values():
+        if p.status != PlacementStatus.ACTIVE:
+            continue
+        within = clip(p.start, p.end, first, last)
+        if within is None:
+            continue
+        groups[p.client_kind, p.hours_per_week, _rate_spans(context.forward_rates.get(p.id, []), within)] += 1
     sums: dict[tuple[datetime.date, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     month_days = [working_days(*m) for m in months]
-    for pid, kind, start, end, per_week in placements:
-        rates = windows.get(pid, [])
-        # The placement's rate windows within the three months (usually one: the rate in force).
-        spans = []
-        for i, (valid_from, rate) in enumerate(rates):
-            until = rates[i + 1][0] - datetime.timedelta(days=1) if i + 1 < len(rates) else None
-            part = overlap(valid_from, until, start, end)
-            if part is not None and part[1] >= first and part[0] <= last:
-                spans.append((part, rate))
+    for (kind, per_week, spans), count in groups.items():
         for (month_start, month_end), days_in_month in zip(months, month_days, strict=True):
-            for (part_start, part_end), rate in spans:
+            for part_start, part_end, rate in spans:
                 if part_start <= month_start and part_end >= month_end:
                     days = days_in_month  # the whole month at one rate
                 else:
@@ -73,8 +64,8 @@ def forward_revenue(*, context: ReportContext) -> Table:
                     days = working_days(*piece)
                 hours = per_week * days / FIVE
                 key = (month_start, kind)
-                sums[key][0] += hours
-                sums[key][1] += money_round(hours * rate)
+                sums[key][0] += hours * count
+                sums[key][1] += money_round(hours * rate) * count
     rows: list[dict[str, object]] = []
     for month_start, _ in months:
         tenant = sums.get((month_start, ClientKind.TENANT), [ZERO, ZERO])

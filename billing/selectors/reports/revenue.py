@@ -46,15 +46,15 @@ def revenue_by_month(*, context: ReportContext) -> Table:
     rows: dict[datetime.date, dict[str, object]] = {
         m: {c.key: ZERO for c in REVENUE_BY_MONTH_COLUMNS} | {"month": m} for m in months
     }
-    for fact in context.revenue_by_month_kind:
-        row = rows[fact["issue_month"]]
-        amount, hours = fact["amount"], fact["hours"] or ZERO
-        if fact["invoice_kind"] == InvoiceKind.CREDIT_NOTE:
+    for issue_month, _pool, invoice_kind, line_kind, amount, hours in context.revenue_by_month_kind:
+        row = rows[issue_month]
+        hours = hours or ZERO
+        if invoice_kind == InvoiceKind.CREDIT_NOTE:
             key = "credit_notes"
-        elif fact["line_kind"] == LineKind.MANUAL:
+        elif line_kind == LineKind.MANUAL:
             key = "other"
         else:
-            key = "tenants" if fact["invoice_kind"] == InvoiceKind.INVOICE else "internal"
+            key = "tenants" if invoice_kind == InvoiceKind.INVOICE else "internal"
         row[key] = _add(row[key], amount)
         row["revenue"] = _add(row["revenue"], amount)
         row["hours_billed"] = _add(row["hours_billed"], hours)
@@ -151,9 +151,7 @@ def revenue_by_secretary(*, context: ReportContext) -> Table:
 def revenue_by_pool_sums(*, context: ReportContext) -> dict[int, dict[str, Decimal]]:
     """Hours revenue per pool (the secretary's pool when invoiced); every pool of the scope has a row."""
     sums = _split(
-        (p, ik, amount, hours)
-        for _c, _s, p, ik, lk, amount, hours in context.revenue_by_client_secretary
-        if lk == LineKind.HOURS
+        (p, ik, amount, hours) for _m, p, ik, lk, amount, hours in context.revenue_by_month_kind if lk == LineKind.HOURS
     )
     zero = {"hours": ZERO, "invoiced": ZERO, "credited": ZERO, "revenue": ZERO}
     return {pk: sums.get(pk) or dict(zero) for pk in context.pools}

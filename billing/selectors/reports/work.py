@@ -15,10 +15,21 @@ from collections import defaultdict
 from decimal import Decimal
 
 from backend.core.money import money_round
-from backend.core.periods import IsoWeek, iter_days, overlap, weeks_window, working_days
+from backend.core.periods import (
+    FRIDAY_OFFSET,
+    ONE_DAY,
+    SUNDAY_OFFSET,
+    IsoWeek,
+    clip,
+    iter_days,
+    overlap,
+    weeks_window,
+    working_days,
+)
 from backend.core.tables import Column, ColumnKind, Table
 from billing.selectors.reports.context import (
     CLIENT_COLUMNS,
+    FREE_CAPACITY_WEEKS,
     POOL_COLUMNS,
     SECRETARY_COLUMNS,
     ZERO,
@@ -28,32 +39,29 @@ from billing.selectors.reports.context import (
     ratio,
 )
 from billing.selectors.reports.revenue import revenue_by_pool_sums
-from secondments.models import Leave, Placement, PlacementStatus, TimesheetStatus
+from secondments.models import PlacementStatus, TimesheetStatus
 from secondments.selectors.capacity import CAPACITY_STATUSES
 
 M, H, T, N, R = ColumnKind.MONEY, ColumnKind.HOURS, ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.RATIO
 FIVE = Decimal(5)
-PLACED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
-FREE_CAPACITY_WEEKS = 8
+PLACED_STATUSES = frozenset({PlacementStatus.ACTIVE.value, PlacementStatus.ENDED.value})
 
 
 def _leave_days(spans: list[tuple[datetime.date, datetime.date]], within: tuple[datetime.date, datetime.date]) -> int:
-    """Working days on leave within ``within`` (overlapping leave counted once)."""
-    clipped = sorted(s for s in (overlap(a, b, *within) for a, b in spans) if s is not None)
+    """Working days on leave within ``within`` (overlapping leave counted once); ``spans`` ordered by start."""
+    low, high = within
     days, last = 0, None
-    for start, end in clipped:
+    for start, end in spans:
+        if end < low or start > high:
+            continue
+        start, end = max(start, low), min(end, high)
         if last is not None and start <= last:
-            start = last + datetime.timedelta(days=1)
+            start = last + ONE_DAY
         if start <= end:
             days += working_days(start, end)
-        last = end if last is None else max(last, end)
+        if last is None or end > last:
+            last = end
     return days
-
-
-def _employed(
-    info_start: datetime.date, info_end: datetime.date | None, context: ReportContext
-) -> tuple[datetime.date, datetime.date] | None:
-    return overlap(info_start, info_end, context.scope.start, context.scope.end)
 
 
 def _utilisation_facts(*, context: ReportContext) -> dict[int, dict[str, Decimal]]:
@@ -65,32 +73,39 @@ def _utilisation_facts(*, context: ReportContext) -> dict[int, dict[str, Decimal
 
 
 def _utilisation_compute(*, context: ReportContext) -> dict[int, dict[str, Decimal]]:
+    low, high = context.scope.start, context.scope.end
+    days_of: dict[tuple[datetime.date, datetime.date], int] = {}  # most share one span: the whole period
+    leaves = context.leaves
     out: dict[int, dict[str, Decimal]] = {}
-    days_of: dict[tuple[datetime.date, datetime.date], int] = {}  # most secretaries share one span: the period
     for sid, info in context.secretaries.items():
-        employed = _employed(info.employment_start, info.employment_end, context)
+        employed = clip(info.employment_start, info.employment_end, low, high)
         if employed is None:
             continue
         employed_days = days_of.get(employed)
         if employed_days is None:
             employed_days = days_of[employed] = working_days(*employed)
-        leave = context.leaves.get(sid)
+        leave = leaves.get(sid)
         days = employed_days - (_leave_days(leave, employed) if leave else 0)
         out[sid] = {
             "available": (info.contract_hours - info.base_workload_hours) * days / FIVE,
-            "placed": ZERO,
+            "placed": ZERO,  # hours a week x working days here; divided by 5 below
             "billed": ZERO,
             "cost": info.hourly_employer_cost * info.contract_hours * employed_days / FIVE,
         }
     for p in context.placements.values():
-        facts = out.get(p.secretary_id)
-        if facts is None:
+        if p.status not in PLACED_STATUSES:
             continue
-        if p.status in PLACED_STATUSES:
-            span = overlap(p.start, p.end, context.scope.start, context.scope.end)
-            if span is not None:
-                facts["placed"] += p.hours_per_week * working_days(*span) / FIVE
-        facts["billed"] += context.billed_by_placement.get(p.id, (ZERO, ZERO))[0]
+        facts = out.get(p.secretary_id)
+        span = clip(p.start, p.end, low, high)
+        if facts is None or span is None:
+            continue
+        span_days = days_of.get(span)
+        if span_days is None:
+            span_days = days_of[span] = working_days(*span)
+        facts["placed"] += p.hours_per_week * span_days
+    for facts in out.values():
+        if facts["placed"]:
+            facts["placed"] /= FIVE
     return out
 
 
@@ -116,13 +131,15 @@ def _utilisation_row(facts: dict[str, Decimal]) -> dict[str, object]:
 
 
 def utilisation_by_secretary(*, context: ReportContext) -> Table:
+    """Per secretary employed in the period; billed hours are their hours on finalised documents."""
     facts = _utilisation_facts(context=context)
+    billed = context.billed_by_secretary
     rows: list[dict[str, object]] = []
     for sid, values in facts.items():
         info = context.secretaries[sid]
         rows.append(
             {"secretary_id": sid, "secretary": info.name, "pool": context.pools.get(info.pool_id, "")}
-            | _utilisation_row(values)
+            | _utilisation_row(values | {"billed": billed.get(sid, ZERO)})
         )
     return Table(
         name="utilisation_by_secretary",
@@ -143,6 +160,8 @@ def _per_pool(context: ReportContext) -> dict[int, dict[str, Decimal]]:
 
 
 def _per_pool_compute(context: ReportContext) -> dict[int, dict[str, Decimal]]:
+    """Per pool: its secretaries' available and placed hours and personnel cost (by their pool now), and the
+    hours billed of the period's work (by the secretary's pool when invoiced, as revenue by pool counts)."""
     pools: dict[int, dict[str, Decimal]] = {pk: defaultdict(Decimal) for pk in context.pools}
     for sid, values in _utilisation_facts(context=context).items():
         pool = pools.get(context.secretaries[sid].pool_id)
@@ -151,6 +170,9 @@ def _per_pool_compute(context: ReportContext) -> dict[int, dict[str, Decimal]]:
         pool["secretaries"] += 1
         for key, value in values.items():
             pool[key] += value
+    for pk, hours in context.billed_by_pool.items():
+        if pk in pools:
+            pools[pk]["billed"] += hours
     return pools
 
 
@@ -171,19 +193,33 @@ def utilisation_by_pool(*, context: ReportContext) -> Table:
     )
 
 
-def _week_days(start: datetime.date, end: datetime.date | None, weeks: list[IsoWeek]) -> list[int]:
+def _week_days(start: datetime.date, end: datetime.date | None, weeks: list[IsoWeek]) -> tuple[int, ...]:
     """Working days of [start, end] in each of ``weeks`` (0 to 5), as ``week_fraction`` counts them x 5."""
-    if start <= weeks[0].monday and (end is None or end >= weeks[-1].monday + datetime.timedelta(days=4)):
-        return [5] * len(weeks)  # the usual case: the whole window
+    if start <= weeks[0].monday and (end is None or end >= weeks[-1].monday + FRIDAY_OFFSET):
+        return (5,) * len(weeks)  # the usual case: the whole window
     days = []
     for week in weeks:
         monday = week.monday
-        if start <= monday and (end is None or end >= monday + datetime.timedelta(days=4)):
+        if start <= monday and (end is None or end >= monday + FRIDAY_OFFSET):
             days.append(5)
         else:
-            span = overlap(monday, week.sunday, start, end)
+            span = overlap(monday, monday + SUNDAY_OFFSET, start, end)
             days.append(working_days(*span) if span else 0)
-    return days
+    return tuple(days)
+
+
+def _pattern_hours() -> defaultdict[tuple[int, tuple[int, ...]], Decimal]:
+    return defaultdict(Decimal)
+
+
+def _by_week(hours: dict[tuple[int, tuple[int, ...]], Decimal]) -> dict[tuple[int, int], Decimal]:
+    """(pool, working days per week) -> hours a week, to (pool, week number) -> hours x working days."""
+    out: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for (pool_id, pattern), per_week in hours.items():
+        for n, days in enumerate(pattern):
+            if days:
+                out[pool_id, n] += per_week * days
+    return out
 
 
 def free_capacity(*, context: ReportContext) -> Table:
@@ -197,47 +233,39 @@ def free_capacity(*, context: ReportContext) -> Table:
         for pk, info in context.secretaries.items()
         if info.active and info.employment_start <= last
     }
-    # hours x working days, per pool and week: divided by 5 once at the end
-    available: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    # hours a week summed per pool and pattern of working days in the 8 weeks (nearly everyone is there
+    # every working day of them), then x working days per week; divided by 5 once at the end
+    available = _pattern_hours()
+    placed = _pattern_hours()
     leave: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    placed: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    employed_days: dict[int, list[int]] = {}
-    for pk, (pool_id, net, start, end) in secretaries.items():
-        employed_days[pk] = _week_days(start, end, weeks)
-        for n, days in enumerate(employed_days[pk]):
-            if days:
-                available[pool_id, n] += net * days
-    leaves: dict[int, set[datetime.date]] = defaultdict(set)
-    for sid, l_start, l_end in Leave.objects.filter(
-        context.pool_filter("secretary__"), start_date__lte=last, end_date__gte=first
-    ).values_list("secretary_id", "start_date", "end_date"):
+    for pool_id, net, start, end in secretaries.values():
+        available[pool_id, _week_days(start, end, weeks)] += net
+    first_ordinal = first.toordinal()
+    for sid, spans in context.leaves.items():
         if sid not in secretaries:
             continue  # inactive, or employed later
-        _, _, e_start, e_end = secretaries[sid]
-        span = overlap(max(l_start, first), min(l_end, last), e_start, e_end)
-        if span:
-            leaves[sid].update(d for d in iter_days(*span) if d.weekday() < 5)
-    for sid, days_off in leaves.items():
-        pool_id, net = secretaries[sid][0], secretaries[sid][1]
-        for n, week in enumerate(weeks):
-            count = sum(1 for d in days_off if week.monday <= d <= week.sunday)
-            if count:
-                leave[pool_id, n] += net * count
-    for sid, p_start, p_end, per_week in (
-        Placement.objects.filter(context.pool_filter("secretary__"), status__in=CAPACITY_STATUSES, start_date__lte=last)
-        .exclude(end_date__lt=first)
-        .values_list("secretary_id", "start_date", "end_date", "hours_per_week")
-    ):
+        pool_id, net, e_start, e_end = secretaries[sid]
+        days_off: set[datetime.date] = set()
+        for l_start, l_end in spans:
+            if l_start > last or l_end < first:
+                continue
+            span = overlap(max(l_start, first), min(l_end, last), e_start, e_end)
+            if span:
+                days_off.update(d for d in iter_days(*span) if d.weekday() < 5)
+        for day in days_off:
+            leave[pool_id, (day.toordinal() - first_ordinal) // 7] += net
+    for p in context.placements.values():
+        sid, p_start, p_end = p.secretary_id, p.start, p.end
+        if p.status not in CAPACITY_STATUSES or p_start > last or (p_end is not None and p_end < first):
+            continue
         if sid not in secretaries:
             continue
-        pool_id = secretaries[sid][0]
-        for n, days in enumerate(_week_days(p_start, p_end, weeks)):
-            if days:
-                placed[pool_id, n] += per_week * days
+        placed[secretaries[sid][0], _week_days(p_start, p_end, weeks)] += p.hours_per_week
+    available_by_week, placed_by_week = _by_week(available), _by_week(placed)
     rows: list[dict[str, object]] = []
     for n, week in enumerate(weeks):
         for pk, name in context.pools.items():
-            a, lv, pl = (hours_round(v.get((pk, n), ZERO) / FIVE) for v in (available, leave, placed))
+            a, lv, pl = (hours_round(v.get((pk, n), ZERO) / FIVE) for v in (available_by_week, leave, placed_by_week))
             rows.append(
                 {
                     "week": str(week),

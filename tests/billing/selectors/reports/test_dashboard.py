@@ -6,6 +6,7 @@ The clock is pinned to Monday 2026-06-15. ``sales``: Acme's 20 May hours (20 h x
 not invoiced. Sanne (Front office) and Bram (Back office) each place 8 h a week from 5 January.
 """
 
+import dataclasses
 import datetime
 import random
 from decimal import Decimal
@@ -19,10 +20,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.core.periods import month_bounds
+from backend.core.tables import table_json
 from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, LineKind, Receivable
 from billing.selectors.reports.context import (
     MAX_MONTHS,
     PeriodError,
+    PlacementInfo,
     ReportContext,
     ReportScope,
     report_scope,
@@ -33,6 +36,7 @@ from billing.selectors.reports.dashboard import (
     dashboard_build,
     dashboard_json,
     report_table,
+    report_table_json,
     report_tables_for,
 )
 from billing.selectors.reports.receivables import receivables_aging
@@ -48,7 +52,16 @@ from billing.services.invoices import (
 )
 from billing.services.payments import internal_statements_settle, payment_record
 from billing.services.runs import invoice_run_start
-from secondments.models import ApprovalPeriod, TimeEntry, Timesheet, TimesheetStatus, VatTreatment
+from secondments.models import (
+    ApprovalPeriod,
+    Client,
+    Placement,
+    PlacementStatus,
+    TimeEntry,
+    Timesheet,
+    TimesheetStatus,
+    VatTreatment,
+)
 from secondments.services.placements import placement_change_rate
 from secondments.services.timesheets import (
     Cell,
@@ -65,18 +78,34 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
-ALL_BUT_COSTS = [
+# The overview (a row per month, pool, week or bucket), in the registry's order.
+OVERVIEW = [
     "revenue_by_month",
+    "revenue_by_pool",
+    "utilisation_by_pool",
+    "free_capacity",
+    "cost_recovery",
+    "forward_revenue",
+    "receivables_aging",
+]
+# The others (a row per client, secretary or placement), read one at a time; they follow the overview.
+MORE = [
     "revenue_by_client",
     "revenue_by_secretary",
-    "revenue_by_pool",
     "utilisation_by_secretary",
+    "placement_margins",
+    "pipeline",
+]
+OVERVIEW_BUT_COSTS = [
+    "revenue_by_month",
+    "revenue_by_pool",
     "utilisation_by_pool",
     "free_capacity",
     "forward_revenue",
-    "pipeline",
     "receivables_aging",
 ]
+MORE_BUT_COSTS = ["revenue_by_client", "revenue_by_secretary", "utilisation_by_secretary", "pipeline"]
+ALL_BUT_COSTS = OVERVIEW_BUT_COSTS + MORE_BUT_COSTS
 BASE_FIGURES = {
     "revenue",
     "hours_billed",
@@ -108,30 +137,48 @@ def sales(world: World) -> None:
 # --- which tables a scope sees ----------------------------------------------------------------------------------------
 
 
+def test_the_registry_lists_the_overview_first_then_the_others() -> None:
+    assert list(REPORT_TABLES) == OVERVIEW + MORE
+    assert [name for name, spec in REPORT_TABLES.items() if spec.overview] == OVERVIEW
+    assert [name for name, spec in REPORT_TABLES.items() if spec.costs] == ["cost_recovery", "placement_margins"]
+    assert [name for name, spec in REPORT_TABLES.items() if spec.whole_secretariat] == ["receivables_aging"]
+
+
 def test_the_tables_each_scope_sees(world: World) -> None:
-    assert report_tables_for(scope=scope()) == ALL_BUT_COSTS
-    assert report_tables_for(scope=scope(with_costs=True)) == list(REPORT_TABLES)
-    assert report_tables_for(scope=scope(with_costs=True)) == [
-        *ALL_BUT_COSTS[:7],
-        "cost_recovery",
-        "placement_margins",
-        *ALL_BUT_COSTS[7:],
-    ]
-    assert report_tables_for(scope=scope(pools=[world.pool])) == ALL_BUT_COSTS[:-1]
+    whole = scope()
+    assert report_tables_for(scope=whole) == ALL_BUT_COSTS
+    assert report_tables_for(scope=whole, overview=True) == OVERVIEW_BUT_COSTS
+    assert report_tables_for(scope=whole, overview=False) == MORE_BUT_COSTS
+
+    whole_with_costs = scope(with_costs=True)
+    assert report_tables_for(scope=whole_with_costs) == list(REPORT_TABLES) == OVERVIEW + MORE
+    assert report_tables_for(scope=whole_with_costs, overview=True) == OVERVIEW
+    assert report_tables_for(scope=whole_with_costs, overview=False) == MORE
+
+    one_pool = scope(pools=[world.pool])
+    assert report_tables_for(scope=one_pool) == [t for t in ALL_BUT_COSTS if t != "receivables_aging"]
+    assert report_tables_for(scope=one_pool, overview=True) == OVERVIEW_BUT_COSTS[:-1]
+    assert report_tables_for(scope=one_pool, overview=False) == MORE_BUT_COSTS
     assert "receivables_aging" not in report_tables_for(scope=scope(pools=[world.pool, world.other_pool]))
-    assert report_tables_for(scope=scope(pools=[world.pool], with_costs=True)) == [
-        *ALL_BUT_COSTS[:7],
-        "cost_recovery",
-        "placement_margins",
-        *ALL_BUT_COSTS[7:-1],
-    ]
+
+    one_pool_with_costs = scope(pools=[world.pool], with_costs=True)
+    assert report_tables_for(scope=one_pool_with_costs) == [t for t in OVERVIEW + MORE if t != "receivables_aging"]
+    assert report_tables_for(scope=one_pool_with_costs, overview=True) == OVERVIEW[:-1]
+    assert report_tables_for(scope=one_pool_with_costs, overview=False) == MORE
+
+    # The overview and the others split what the scope sees, in the registry's order.
+    for s in (whole, whole_with_costs, one_pool, one_pool_with_costs):
+        assert report_tables_for(scope=s) == report_tables_for(scope=s, overview=True) + report_tables_for(
+            scope=s, overview=False
+        )
 
 
 @pytest.mark.usefixtures("sales")
 def test_the_dashboard_of_the_whole_secretariat_without_costs(world: World) -> None:
     board = dashboard_build(scope=scope())
 
-    assert [t.name for t in board.tables] == ALL_BUT_COSTS
+    assert [t.name for t in board.tables] == OVERVIEW_BUT_COSTS
+    assert board.more_tables == MORE_BUT_COSTS
     assert board.figures == {
         "revenue": Decimal("1100.00"),
         "hours_billed": Decimal("20.00"),
@@ -151,7 +198,8 @@ def test_the_dashboard_of_the_whole_secretariat_without_costs(world: World) -> N
 def test_the_dashboard_with_costs(world: World) -> None:
     board = dashboard_build(scope=scope(with_costs=True))
 
-    assert [t.name for t in board.tables] == report_tables_for(scope=scope(with_costs=True))
+    assert [t.name for t in board.tables] == report_tables_for(scope=scope(with_costs=True), overview=True) == OVERVIEW
+    assert board.more_tables == MORE
     assert set(board.figures) == BASE_FIGURES | {
         "personnel_cost",
         "cost_recovery",
@@ -169,7 +217,8 @@ def test_the_dashboard_with_costs(world: World) -> None:
 def test_the_dashboard_of_one_pool_has_no_receivables_and_only_its_figures(world: World) -> None:
     board = dashboard_build(scope=scope(pools=[world.pool]))
 
-    assert [t.name for t in board.tables] == ALL_BUT_COSTS[:-1]
+    assert [t.name for t in board.tables] == OVERVIEW_BUT_COSTS[:-1]
+    assert board.more_tables == MORE_BUT_COSTS
     assert board.figures == {
         "revenue": Decimal("1100.00"),
         "hours_billed": Decimal("20.00"),
@@ -183,6 +232,8 @@ def test_the_dashboard_of_one_pool_has_no_receivables_and_only_its_figures(world
     }
     board_back = dashboard_build(scope=scope(pools=[world.other_pool], with_costs=True))
     assert (board_back.figures["revenue"], board_back.figures["cost_recovery"]) == (Decimal("0.00"), Decimal("0.0000"))
+    assert [t.name for t in board_back.tables] == OVERVIEW[:-1]
+    assert board_back.more_tables == MORE
 
 
 def test_an_empty_secretariat_has_zero_figures_and_no_ratios(db: Any) -> None:
@@ -204,6 +255,7 @@ def test_an_empty_secretariat_has_zero_figures_and_no_ratios(db: Any) -> None:
         "dso_days": None,
     }
     assert len(board.tables[0].rows) == 12
+    assert board.more_tables == MORE
 
 
 @pytest.mark.usefixtures("sales")
@@ -219,22 +271,163 @@ def test_the_dashboard_json(world: World) -> None:
         "275.00",  # nothing issued by May; the work's stage is today's: the May hours are invoiced now
         "0.3925",  # 2 x 8 x 105 / 5 = 336.00 of 2 x 20 x 107 / 5 = 856.00
     )
+    assert list(body) == ["period", "pool_ids", "figures", "tables", "more_tables"]
     tables = body["tables"]
     assert isinstance(tables, list)
-    assert [t["name"] for t in tables] == ALL_BUT_COSTS[:-1]
+    assert [t["name"] for t in tables] == OVERVIEW_BUT_COSTS[:-1]
+    assert body["more_tables"] == MORE_BUT_COSTS
 
 
-def test_one_table_for_an_export_only_when_the_scope_may_see_it(world: World) -> None:
+def test_one_table_only_when_the_scope_may_see_it(world: World) -> None:
     assert report_table(scope=scope(), name="revenue_by_month").name == "revenue_by_month"
     assert report_table(scope=scope(with_costs=True), name="placement_margins").name == "placement_margins"
+    # Any table the scope sees, the overview's or not, is built alone (each from a context of its own).
+    for s in (scope(), scope(with_costs=True), scope(pools=[world.pool]), scope(pools=[world.pool], with_costs=True)):
+        assert [report_table(scope=s, name=name).name for name in report_tables_for(scope=s)] == report_tables_for(
+            scope=s
+        )
     for name, denied in (
         ("cost_recovery", scope()),
+        ("placement_margins", scope()),
         ("placement_margins", scope(pools=[world.pool])),
         ("receivables_aging", scope(pools=[world.pool], with_costs=True)),
         ("no_such_table", scope(with_costs=True)),
     ):
         with pytest.raises(KeyError):
             report_table(scope=denied, name=name)
+
+
+@pytest.mark.usefixtures("sales")
+def test_the_overview_s_tables_are_those_report_table_gives(world: World) -> None:
+    for s in (
+        scope(),
+        scope(with_costs=True),
+        scope(pools=[world.pool]),
+        scope(pools=[world.other_pool], end=(2026, 5)),
+    ):
+        board = dashboard_build(scope=s)
+        assert [table_json(table=t) for t in board.tables] == [
+            table_json(table=report_table(scope=s, name=name)) for name in report_tables_for(scope=s, overview=True)
+        ]
+
+
+def test_the_overview_builds_none_of_the_other_tables(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*, context: ReportContext) -> Any:
+        raise AssertionError("the overview built a table it only names")
+
+    for name in MORE:
+        monkeypatch.setitem(REPORT_TABLES, name, dataclasses.replace(REPORT_TABLES[name], build=refuse))
+
+    board = dashboard_build(scope=scope(with_costs=True))
+
+    assert ([t.name for t in board.tables], board.more_tables) == (OVERVIEW, MORE)
+
+
+@pytest.mark.usefixtures("sales")
+def test_the_other_tables_add_up_to_the_overview_s_figures(world: World) -> None:
+    """The tables the overview only names, each read alone: what the figures sum up, row by row."""
+    s = scope(with_costs=True)
+    figures = dashboard_build(scope=s).figures
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        body = table_json(table=report_table(scope=s, name=name))
+        return cast(list[dict[str, Any]], body["rows"])
+
+    acme = {"client_id": world.client.pk, "client": "Acme B.V.", "client_kind": "tenant"}
+    globex = {"client_id": world.other_client.pk, "client": "Globex B.V.", "client_kind": "tenant"}
+    sanne = {"secretary_id": world.secretary.pk, "secretary": "Sanne Secretaris", "pool": "Front office"}
+    bram = {
+        "secretary_id": world.other_secretary.pk,
+        "secretary": world.other_secretary.user.full_name,
+        "pool": "Back office",
+    }
+    billed = {"hours": "20.00", "invoiced": "1100.00", "credited": "0.00", "revenue": "1100.00"}
+    assert figures["revenue"] == Decimal("1100.00")
+    assert rows("revenue_by_client") == [acme | billed]
+    assert rows("revenue_by_secretary") == [sanne | billed]
+
+    # 516.00 = 20 x 129 / 5; 203.20 = 8 x 127 / 5: each half of the figures 1032.00 and 406.40
+    utilisation = {r["secretary_id"]: r for r in rows("utilisation_by_secretary")}
+    assert utilisation == {
+        world.secretary.pk: sanne
+        | {
+            "available_hours": "516.00",
+            "placed_hours": "203.20",
+            "billed_hours": "20.00",
+            "placed_utilisation": "0.3938",
+            "billed_utilisation": "0.0388",
+        },
+        world.other_secretary.pk: bram
+        | {
+            "available_hours": "516.00",
+            "placed_hours": "203.20",
+            "billed_hours": "0.00",
+            "placed_utilisation": "0.3938",
+            "billed_utilisation": "0.0000",
+        },
+    }
+    assert (figures["available_hours"], figures["placed_hours"], figures["hours_billed"]) == (
+        Decimal("1032.00"),
+        Decimal("406.40"),
+        Decimal("20.00"),
+    )
+
+    # 331.00 of 1,331.00 paid: 4.97 of Acme's 20 h; Globex's April hours are the figure's 275.00 earned.
+    nothing = {f"{stage}_{unit}": "0.00" for stage in ("not_submitted", "submitted") for unit in ("hours", "amount")}
+    assert rows("pipeline") == [
+        acme
+        | nothing
+        | {
+            "approved_hours": "0.00",
+            "approved_amount": "0.00",
+            "invoiced_unpaid_hours": "15.03",
+            "invoiced_unpaid_amount": "826.45",
+            "paid_hours": "4.97",
+            "paid_amount": "273.55",
+        },
+        globex
+        | nothing
+        | {
+            "approved_hours": "5.00",
+            "approved_amount": "275.00",
+            "invoiced_unpaid_hours": "0.00",
+            "invoiced_unpaid_amount": "0.00",
+            "paid_hours": "0.00",
+            "paid_amount": "0.00",
+        },
+    ]
+    assert figures["earned_not_invoiced"] == Decimal("275.00")
+
+    margins = {r["placement_id"]: r for r in rows("placement_margins")}
+    rate = {"rate": "55.00", "hourly_cost": "42.50", "margin_per_hour": "12.50"}
+    assert margins == {
+        world.placement.pk: {"placement_id": world.placement.pk, "secretary": "Sanne Secretaris", "client": "Acme B.V."}
+        | rate
+        | {"billed_hours": "20.00", "billed_amount": "1100.00", "margin": "250.00"},
+        world.other_placement.pk: {
+            "placement_id": world.other_placement.pk,
+            "secretary": world.other_secretary.user.full_name,
+            "client": "Globex B.V.",
+        }
+        | rate
+        | {"billed_hours": "0.00", "billed_amount": "0.00", "margin": "0.00"},
+    }
+
+
+@pytest.mark.usefixtures("sales")
+def test_the_table_json(world: World) -> None:
+    s = scope(pools=[world.other_pool, world.pool], end=(2026, 5))
+    table = report_table(scope=s, name="pipeline")
+
+    body = report_table_json(scope=s, table=table)
+
+    assert body == {
+        "period": {"start": "2026-01", "end": "2026-05", "as_of": "2026-05-31"},
+        "pool_ids": sorted([world.pool.pk, world.other_pool.pk]),
+        "table": table_json(table=table),
+    }
+    whole = report_table_json(scope=scope(), table=report_table(scope=scope(), name="revenue_by_client"))
+    assert (whole["period"], whole["pool_ids"]) == ({"start": "2026-01", "end": "2026-06", "as_of": "2026-06-15"}, None)
 
 
 def test_the_dashboard_reads_as_many_times_whatever_the_data(world: World) -> None:
@@ -252,6 +445,26 @@ def test_the_dashboard_reads_as_many_times_whatever_the_data(world: World) -> No
     assert len(large) == len(small)
 
 
+@pytest.mark.parametrize("name", OVERVIEW + MORE)
+def test_one_table_reads_as_many_times_whatever_the_data(world: World, name: str) -> None:
+    """A table read alone: one invoiced sheet, then more of everything (an empty table may read less)."""
+    approved_sheet(world.placement, APRIL, world.approver)
+    with issued_on(D(2026, 5, 4)):
+        invoice_run_start(actor=world.finance, year=2026, month=4, finalize=True, email=False)
+    with CaptureQueriesContext(connection) as small:
+        report_table(scope=scope(with_costs=True), name=name)
+    approved_sheet(world.placement, MAY, world.approver)
+    approved_sheet(world.other_placement, APRIL, world.other_approver)
+    with issued_on(D(2026, 6, 1)):
+        invoice_run_start(actor=world.finance, year=2026, month=5, finalize=True, email=False)
+    LeaveFactory(secretary=world.secretary)
+    PlacementFactory(secretary=SecretaryFactory(pool=world.pool), client=world.other_client)
+    with CaptureQueriesContext(connection) as large:
+        report_table(scope=scope(with_costs=True), name=name)
+
+    assert len(large) == len(small)
+
+
 def test_a_shared_context_runs_each_read_once(world: World) -> None:
     ctx = ReportContext(scope(with_costs=True))
     with CaptureQueriesContext(connection) as first:
@@ -262,6 +475,115 @@ def test_a_shared_context_runs_each_read_once(world: World) -> None:
         ctx.billed_by_placement  # noqa: B018
 
     assert (len(first), len(again)) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "today", "window"),
+    [
+        # the period, then eight ISO weeks from today's (to Sunday 9 August), then July to September
+        ((2026, 1), (2026, 6), TODAY, (D(2026, 1, 1), D(2026, 9, 30))),
+        ((2024, 1), (2024, 3), TODAY, (D(2024, 1, 1), D(2026, 9, 30))),  # a past period: the weeks ahead still
+        ((2026, 7), (2026, 7), TODAY, (D(2026, 6, 15), D(2026, 9, 30))),  # starts with today's week
+        ((2026, 7), (2026, 7), D(2026, 6, 18), (D(2026, 6, 15), D(2026, 9, 30))),  # from that week's Monday
+        ((2026, 1), (2026, 12), TODAY, (D(2026, 1, 1), D(2026, 12, 31))),  # the period reaches further
+        ((2026, 1), (2026, 12), D(2026, 12, 30), (D(2026, 1, 1), D(2027, 3, 31))),
+    ],
+)
+def test_the_shared_reads_cover_the_period_and_the_weeks_and_months_ahead(
+    start: tuple[int, int], end: tuple[int, int], today: datetime.date, window: tuple[datetime.date, datetime.date]
+) -> None:
+    assert ReportContext(report_scope(start=start, end=end, today=today)).window == window
+
+
+def _placed(**fields: Any) -> Placement:
+    return cast(Placement, PlacementFactory(**fields))
+
+
+def test_the_placements_read_covers_the_window_whatever_the_status(world: World) -> None:
+    dept = cast(Client, ClientFactory(internal=True, legal_name="Afdeling Facilitair"))
+    before = _placed(secretary=world.secretary, client=dept, start_date=D(2025, 3, 3), end_date=D(2025, 12, 31))
+    # after the period, within the window: a draft
+    august = _placed(secretary=world.secretary, client=dept, start_date=D(2026, 8, 3), status=PlacementStatus.DRAFT)
+    after = _placed(secretary=world.secretary, client=dept, start_date=D(2026, 10, 1))
+    cancelled = _placed(
+        secretary=world.other_secretary,
+        client=world.client,
+        start_date=D(2026, 2, 2),
+        end_date=D(2026, 2, 27),
+        status=PlacementStatus.CANCELLED,
+        hours_per_week=Decimal("4.00"),
+    )
+    ctx = ReportContext(scope(end=(2026, 3)))
+
+    assert ctx.window == (D(2026, 1, 1), D(2026, 9, 30))
+    assert ctx.placements == {
+        world.placement.pk: PlacementInfo(
+            world.placement.pk, world.secretary.pk, world.client.pk, "tenant", D(2026, 1, 5), None, Decimal(8), "active"
+        ),
+        world.other_placement.pk: PlacementInfo(
+            world.other_placement.pk,
+            world.other_secretary.pk,
+            world.other_client.pk,
+            "tenant",
+            D(2026, 1, 5),
+            None,
+            Decimal(8),
+            "active",
+        ),
+        august.pk: PlacementInfo(
+            august.pk, world.secretary.pk, dept.pk, "internal", D(2026, 8, 3), None, Decimal(8), "draft"
+        ),
+        cancelled.pk: PlacementInfo(
+            cancelled.pk,
+            world.other_secretary.pk,
+            world.client.pk,
+            "tenant",
+            D(2026, 2, 2),
+            D(2026, 2, 27),
+            Decimal(4),
+            "cancelled",
+        ),
+    }
+    assert list(ctx.placements) == sorted(ctx.placements)
+    assert set(ctx.rates) == set(ctx.placements)
+    assert before.pk not in ctx.rates and after.pk not in ctx.rates
+    one_pool = ReportContext(scope(pools=[world.pool], end=(2026, 3)))
+    assert list(one_pool.placements) == [world.placement.pk, august.pk]
+
+
+def test_the_leave_read_covers_the_window_oldest_first(world: World) -> None:
+    spans = [(D(2026, 8, 10), D(2026, 8, 14)), (D(2025, 12, 29), D(2026, 1, 2)), (D(2026, 3, 2), D(2026, 3, 6))]
+    for first, last in spans:
+        LeaveFactory(secretary=world.secretary, start_date=first, end_date=last)
+    LeaveFactory(secretary=world.secretary, start_date=D(2025, 12, 1), end_date=D(2025, 12, 5))  # before
+    LeaveFactory(secretary=world.secretary, start_date=D(2026, 10, 5), end_date=D(2026, 10, 9))  # after
+    LeaveFactory(secretary=world.other_secretary, start_date=D(2026, 9, 28), end_date=D(2026, 10, 2))
+
+    ctx = ReportContext(scope(end=(2026, 3)))
+
+    assert ctx.leaves == {
+        world.secretary.pk: sorted(spans),
+        world.other_secretary.pk: [(D(2026, 9, 28), D(2026, 10, 2))],
+    }
+    assert ReportContext(scope(pools=[world.other_pool])).leaves == {
+        world.other_secretary.pk: [(D(2026, 9, 28), D(2026, 10, 2))]
+    }
+
+
+@pytest.mark.usefixtures("sales")
+def test_the_hours_billed_per_secretary(world: World) -> None:
+    # Sanne's May hours are invoiced; Bram's April hours only approved.
+    assert ReportContext(scope()).billed_by_secretary == {world.secretary.pk: Decimal("20.00")}
+    assert ReportContext(scope(pools=[world.other_pool])).billed_by_secretary == {}
+    assert ReportContext(scope(end=(2026, 4))).billed_by_secretary == {}  # May's work is outside the period
+
+
+@pytest.mark.usefixtures("sales")
+def test_the_revenue_per_month_is_split_by_pool(world: World) -> None:
+    # issue month, pool (the secretary's), invoice kind, line kind: amount, hours
+    assert ReportContext(scope()).revenue_by_month_kind == [
+        (D(2026, 6, 1), world.pool.pk, "invoice", "hours", Decimal("1100.00"), Decimal("20.00"))
+    ]
 
 
 # --- the period -------------------------------------------------------------------------------------------------------
