@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo and the default suite run on SQLite; set DATABASE_URL for PostgreSQL.
 
-.PHONY: install demo serve migrate seed frontend test lint typecheck schema pytest bench clean
+.PHONY: install demo serve migrate seed frontend frontend-deps frontend-test api-types test lint typecheck schema pytest bench clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -23,10 +23,29 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-frontend:
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && npm ci --no-audit --no-fund && npm run build; \
-	else echo "frontend: nothing to build yet"; fi
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend-deps: frontend/node_modules/.package-lock.json
+
+# The web app, built into frontend/dist (Django serves it at /).
+frontend: frontend-deps
+	cd frontend && npm run build
+
+# The typed API client is generated from the schema: regenerate both after an API change.
+api-types: install frontend-deps
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --format openapi-json --file frontend/openapi.json
+	cd frontend && npm run gen:api
+
+# Fails when frontend/openapi.json or src/api/schema.d.ts is stale (run `make api-types`); then type-check and vitest.
+frontend-test: install frontend-deps
+	@tmp=$$(mktemp -d) && \
+	DJANGO_SETTINGS_MODULE=backend.settings.test $(PY) manage.py spectacular --format openapi-json --file $$tmp/openapi.json && \
+	(cmp -s $$tmp/openapi.json frontend/openapi.json || (echo "frontend/openapi.json is stale: run make api-types"; exit 1)) && \
+	(cd frontend && npx openapi-typescript openapi.json -o $$tmp/schema.d.ts --silent) && \
+	(cmp -s $$tmp/schema.d.ts frontend/src/api/schema.d.ts || (echo "frontend/src/api/schema.d.ts is stale: run make api-types"; exit 1)) && \
+	rm -rf $$tmp
+	cd frontend && npm run typecheck && npm test
 
 demo: seed frontend
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -49,7 +68,7 @@ schema: install
 pytest: install
 	$(VENV)/bin/pytest
 
-test: lint typecheck schema pytest
+test: lint typecheck schema frontend-test pytest
 
 # Every bench/bench_*.py; figures only. bench_pdf.py compares with wkhtmltopdf (installed here if possible, else skipped);
 # bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL;

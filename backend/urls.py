@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
-from django.views.generic import RedirectView
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from backend.core.views import healthz
+from backend.core.views import healthz, web_app
 from billing.views import pay
 
 api_v1 = [
@@ -19,8 +18,9 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    # Until the web app is built into the project, the front door is the API's documentation.
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False), name="home"),
+    # The web app: its page for / and every client-side route; anything under the prefixes above is theirs.
+    path("", web_app, name="home"),
+    re_path(r"^(?!api/|admin/|static/|media/|pay/|healthz)(?!.*\.[A-Za-z0-9]+/?$).+$", web_app, name="web-app"),
 ]
 
 handler404 = "backend.core.errors.json_404"

@@ -3,6 +3,7 @@
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
@@ -60,3 +61,10 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     code, {"description": ERROR_DESCRIPTIONS[code], "content": ref}
                 )
     return result
+
+
+class SingleObjectListSchema(AutoSchema):
+    """For a viewset whose ``list`` answers one object (a report), not an array of them."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False

@@ -21,6 +21,7 @@ from backend.core.errors import error_body
 from backend.core.exceptions import ApplicationError
 from backend.core.periods import parse_month
 from backend.core.permissions import PublicPermission
+from backend.core.schema import SingleObjectListSchema
 from backend.core.tables import table_csv, table_response_filename, table_xlsx
 from billing.api import filters
 from billing.api import serializers as s
@@ -327,6 +328,7 @@ class DashboardViewSet(ScopedViewSet):
     queryset = Pool.objects.none()
     filter_backends: list[Any] = []
     pagination_class = None
+    schema = SingleObjectListSchema()  # list answers one dashboard object
     roles = {"list": {FIN, DIR, TM}, "table": {FIN, DIR, TM}, "export": {FIN, DIR, TM}}
 
     def scoped_queryset(self) -> QuerySet[Pool]:

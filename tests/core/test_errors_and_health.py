@@ -19,7 +19,7 @@ NOT_FOUND = {"message": "Not found.", "extra": {"fields": {}}}
 SWAGGER = "/static/drf_spectacular_sidecar/swagger-ui-dist/"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/placements/not-a-route/x/", "/api/v2/", "/nope"])
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/placements/not-a-route/x/", "/api/v2/", "/nope.txt"])
 def test_an_unknown_url_is_a_json_404(path: str) -> None:
     response = APIClient().get(path)
     assert response.status_code == 404
@@ -140,9 +140,36 @@ def test_the_admin_login_is_locked_out_per_account_and_address() -> None:
     assert admin_login(PASSWORD, "10.0.0.2") == 302
 
 
-def test_the_front_door_leads_to_the_api_documentation(client) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_build_the_front_door_says_how_to_build_the_web_app(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.FRONTEND_DIST = tmp_path / "dist"  # nothing built
+
     response = client.get("/")
-    assert (response.status_code, response["Location"]) == (302, "/api/docs/")
+
+    assert response.status_code == 503
+    assert b"make frontend" in response.content and b'href="/api/docs/"' in response.content
+
+
+def test_the_web_app_answers_its_page_for_every_client_route_with_a_csrf_cookie(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "index.html").write_text('<div id="root"></div><script src="/static/assets/app.js"></script>')
+    settings.FRONTEND_DIST = tmp_path
+
+    for path in ("/", "/dashboard", "/timesheets/2026-W05", "/invoices/12/"):
+        response = client.get(path)
+        assert (response.status_code, response["Content-Type"]) == (200, "text/html; charset=utf-8"), path
+        assert response.content == b'<div id="root"></div><script src="/static/assets/app.js"></script>'
+        assert "csrftoken" in response.cookies
+        assert "no-cache" in response["Cache-Control"]
+    assert client.post("/dashboard").status_code == 405  # a page, not a form
+
+
+def test_the_api_admin_and_files_are_not_the_web_app(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "index.html").write_text("app")
+    settings.FRONTEND_DIST = tmp_path
+
+    assert client.get("/api/v1/nothing-here/").json()["message"]  # the API's JSON 404
+    assert client.get("/favicon.ico").status_code == 404
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/admin/").status_code == 302  # the admin's login
 
 
 def test_the_admin_lists_timesheets_read_only(admin_client) -> None:  # type: ignore[no-untyped-def]

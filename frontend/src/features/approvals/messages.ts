@@ -1,0 +1,7 @@
+export const en = {
+  nav: "Approvals",
+};
+
+export const nl: typeof en = {
+  nav: "Approvals",
+};

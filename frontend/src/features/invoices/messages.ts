@@ -1,0 +1,7 @@
+export const en = {
+  nav: "Invoices",
+};
+
+export const nl: typeof en = {
+  nav: "Invoices",
+};

@@ -1,0 +1,7 @@
+export const en = {
+  nav: "Placements",
+};
+
+export const nl: typeof en = {
+  nav: "Placements",
+};

@@ -1,0 +1,7 @@
+export const en = {
+  nav: "Timesheets",
+};
+
+export const nl: typeof en = {
+  nav: "Timesheets",
+};
