@@ -68,7 +68,9 @@ schema: install
 pytest: install
 	$(VENV)/bin/pytest
 
-test: lint typecheck schema frontend-test pytest
+# The build comes before pytest: the browser tests (tests/e2e) drive the built web app in frontend/dist.
+test: lint typecheck schema frontend-test frontend
+	$(MAKE) --no-print-directory pytest
 
 # Every bench/bench_*.py; figures only. bench_pdf.py compares with wkhtmltopdf (installed here if possible, else skipped);
 # bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL;

@@ -129,7 +129,14 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         responses=s.InvoiceSerializer(many=True),
         operation_id="v1_invoices_finalize_many_create",
     )
-    @action(detail=False, methods=["post"], url_path="finalize", url_name="finalize-many")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="finalize",
+        url_name="finalize-many",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def finalize_many(self, request: Request) -> Response:
         """Finalise several drafts: all, or none with a message per invoice."""
         data = self._input(s.InvoiceIdsInputSerializer, request.data, invoice_ids=self.get_queryset())
@@ -171,7 +178,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         return response
 
     @extend_schema(responses=s.PaymentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def payments(self, request: Request, pk: str | None = None) -> Response:
         """The invoice's rows of the payments ledger, oldest first (its status is in ``payment``)."""
         invoice = self.get_object()
@@ -194,7 +201,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         responses=s.PaymentSerializer(many=True),
         operation_id="v1_invoices_settle_create",
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def settle(self, request: Request) -> Response:
         """Settle internal recharge statements on ``date``: a ledger row for what each still owes. All or
         none, with a message per statement."""

@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.core.api import InputSerializer, PrimaryKeyField
@@ -12,6 +13,16 @@ class TimeEntrySerializer(serializers.ModelSerializer[TimeEntry]):
         fields = ["id", "date", "hours", "description"]
 
 
+class SheetSecretarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class SheetClientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    legal_name = serializers.CharField()
+
+
 class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
     """A timesheet with its entries and approval evidence. No rates: secretaries see it too."""
 
@@ -19,9 +30,9 @@ class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
     secretary = serializers.SerializerMethodField()
     client = serializers.SerializerMethodField()
     total_hours = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True)
-    submitted_by = serializers.EmailField(source="submitted_by.email", default=None, read_only=True)
-    approved_by = serializers.EmailField(source="approved_by.email", default=None, read_only=True)
-    rejected_by = serializers.EmailField(source="rejected_by.email", default=None, read_only=True)
+    submitted_by = serializers.EmailField(source="submitted_by.email", default=None, read_only=True, allow_null=True)
+    approved_by = serializers.EmailField(source="approved_by.email", default=None, read_only=True, allow_null=True)
+    rejected_by = serializers.EmailField(source="rejected_by.email", default=None, read_only=True, allow_null=True)
     entries = TimeEntrySerializer(many=True, read_only=True)
 
     class Meta:
@@ -47,10 +58,12 @@ class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
             "entries",
         ]
 
+    @extend_schema_field(SheetSecretarySerializer)
     def get_secretary(self, sheet: Timesheet) -> dict[str, Any]:
         s = sheet.placement.secretary
         return {"id": s.pk, "full_name": s.user.full_name}
 
+    @extend_schema_field(SheetClientSerializer)
     def get_client(self, sheet: Timesheet) -> dict[str, Any]:
         c = sheet.placement.client
         return {"id": c.pk, "legal_name": c.legal_name}

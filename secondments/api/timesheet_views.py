@@ -83,7 +83,7 @@ class TimesheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return self._done(services.timesheet_reopen(timesheet=sheet, actor=self.user, **data))
 
     @extend_schema(request=ts.BulkApproveInputSerializer, responses=ts.TimesheetSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    @action(detail=False, methods=["post"], url_path="bulk-approve", filter_backends=[], pagination_class=None)
     def bulk_approve(self, request: Request) -> Response:
         """Approve several timesheets as one action: all, or none with a message per sheet."""
         data = self._input(ts.BulkApproveInputSerializer, request.data, timesheet_ids=self.get_queryset())

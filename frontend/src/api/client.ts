@@ -29,7 +29,13 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+export const api = createClient<paths>({
+  // absolute (the page's origin), so a Request can be built outside a browser too (tests)
+  baseUrl: typeof window !== "undefined" ? window.location.origin : "",
+  credentials: "same-origin",
+  // looked up on each call, so a test's stubbed fetch answers
+  fetch: (request) => globalThis.fetch(request),
+});
 api.use(csrf);
 
 /** Thrown by `unwrap` for any non-2xx answer; `fields` holds the messages per field (HTTP 400). */

@@ -2144,6 +2144,14 @@ export interface components {
             /** Format: date */
             date: string;
         };
+        SheetClient: {
+            id: number;
+            legal_name: string;
+        };
+        SheetSecretary: {
+            id: number;
+            full_name: string;
+        };
         /**
          * @description * `rate_card` - Rate card
          *     * `override` - Agreed rate
@@ -2190,12 +2198,8 @@ export interface components {
         Timesheet: {
             readonly id: number;
             readonly placement_id: number;
-            readonly secretary: {
-                [key: string]: unknown;
-            };
-            readonly client: {
-                [key: string]: unknown;
-            };
+            readonly secretary: components["schemas"]["SheetSecretary"];
+            readonly client: components["schemas"]["SheetClient"];
             /** Format: date */
             period_start: string;
             /** Format: date */
@@ -2206,17 +2210,17 @@ export interface components {
             /** Format: date-time */
             submitted_at?: string | null;
             /** Format: email */
-            readonly submitted_by: string;
+            readonly submitted_by: string | null;
             /** Format: date-time */
             approved_at?: string | null;
             /** Format: email */
-            readonly approved_by: string;
+            readonly approved_by: string | null;
             approval_kind?: components["schemas"]["ApprovalKindEnum"] | components["schemas"]["BlankEnum"];
             approval_hash?: string;
             /** Format: date-time */
             rejected_at?: string | null;
             /** Format: email */
-            readonly rejected_by: string;
+            readonly rejected_by: string | null;
             rejection_reason?: string;
             readonly entries: components["schemas"]["TimeEntry"][];
         };
@@ -3604,40 +3608,7 @@ export interface operations {
     };
     v1_invoices_payments_list: {
         parameters: {
-            query?: {
-                client?: number;
-                issued_from?: string;
-                issued_to?: string;
-                /**
-                 * @description * `invoice` - VAT invoice
-                 *     * `internal` - Internal recharge statement
-                 *     * `credit_note` - Credit note
-                 */
-                kind?: "credit_note" | "internal" | "invoice";
-                number?: string;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                overpaid?: boolean;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /**
-                 * @description * `open` - Open
-                 *     * `partially_paid` - Partially paid
-                 *     * `paid` - Paid
-                 *     * `overdue` - Overdue
-                 */
-                payment_status?: "open" | "overdue" | "paid" | "partially_paid";
-                /** @description First day of the invoiced month */
-                period?: string;
-                run?: number;
-                /**
-                 * @description * `draft` - Draft
-                 *     * `finalised` - Finalised
-                 */
-                status?: "draft" | "finalised";
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description A unique integer value identifying this invoice. */
@@ -3652,7 +3623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedPaymentList"];
+                    "application/json": components["schemas"]["Payment"][];
                 };
             };
             /** @description Bad input: a message per field; nothing was written. */
@@ -3791,40 +3762,7 @@ export interface operations {
     };
     v1_invoices_finalize_many_create: {
         parameters: {
-            query?: {
-                client?: number;
-                issued_from?: string;
-                issued_to?: string;
-                /**
-                 * @description * `invoice` - VAT invoice
-                 *     * `internal` - Internal recharge statement
-                 *     * `credit_note` - Credit note
-                 */
-                kind?: "credit_note" | "internal" | "invoice";
-                number?: string;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                overpaid?: boolean;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /**
-                 * @description * `open` - Open
-                 *     * `partially_paid` - Partially paid
-                 *     * `paid` - Paid
-                 *     * `overdue` - Overdue
-                 */
-                payment_status?: "open" | "overdue" | "paid" | "partially_paid";
-                /** @description First day of the invoiced month */
-                period?: string;
-                run?: number;
-                /**
-                 * @description * `draft` - Draft
-                 *     * `finalised` - Finalised
-                 */
-                status?: "draft" | "finalised";
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -3842,7 +3780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedInvoiceList"];
+                    "application/json": components["schemas"]["Invoice"][];
                 };
             };
             /** @description Bad input: a message per field; nothing was written. */
@@ -3867,40 +3805,7 @@ export interface operations {
     };
     v1_invoices_settle_create: {
         parameters: {
-            query?: {
-                client?: number;
-                issued_from?: string;
-                issued_to?: string;
-                /**
-                 * @description * `invoice` - VAT invoice
-                 *     * `internal` - Internal recharge statement
-                 *     * `credit_note` - Credit note
-                 */
-                kind?: "credit_note" | "internal" | "invoice";
-                number?: string;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                overpaid?: boolean;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /**
-                 * @description * `open` - Open
-                 *     * `partially_paid` - Partially paid
-                 *     * `paid` - Paid
-                 *     * `overdue` - Overdue
-                 */
-                payment_status?: "open" | "overdue" | "paid" | "partially_paid";
-                /** @description First day of the invoiced month */
-                period?: string;
-                run?: number;
-                /**
-                 * @description * `draft` - Draft
-                 *     * `finalised` - Finalised
-                 */
-                status?: "draft" | "finalised";
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -3918,7 +3823,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedPaymentList"];
+                    "application/json": components["schemas"]["Payment"][];
                 };
             };
             /** @description Bad input: a message per field; nothing was written. */
@@ -5879,29 +5784,7 @@ export interface operations {
     };
     v1_timesheets_bulk_approve_create: {
         parameters: {
-            query?: {
-                client?: number;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /** @description Period holds this date */
-                period_contains?: string;
-                period_from?: string;
-                period_to?: string;
-                placement?: number;
-                secretary?: number;
-                /**
-                 * @description * `open` - Open
-                 *     * `submitted` - Submitted
-                 *     * `approved` - Approved
-                 *     * `rejected` - Rejected
-                 *     * `invoiced` - Invoiced
-                 */
-                status?: ("approved" | "invoiced" | "open" | "rejected" | "submitted")[];
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5919,7 +5802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedTimesheetList"];
+                    "application/json": components["schemas"]["Timesheet"][];
                 };
             };
             /** @description Bad input: a message per field; nothing was written. */

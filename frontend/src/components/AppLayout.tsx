@@ -14,6 +14,10 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
   const logout = useLogout();
   const location = useLocation();
   const items = FEATURES.flatMap((feature) => feature.nav(me));
+  // the entry whose path is the longest prefix of the page's (/timesheets/overview is not /timesheets)
+  const active = items
+    .filter((item) => location.pathname === item.to || location.pathname.startsWith(`${item.to}/`))
+    .sort((a, b) => b.to.length - a.to.length)[0]?.to;
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
@@ -54,7 +58,7 @@ export function AppLayout({ me, children }: { me: Me; children: ReactNode }) {
           ))}
         </Group>
         {items.map((item) => (
-          <NavLink key={item.to} component={Link} to={item.to} label={t(item.label)} active={location.pathname.startsWith(item.to)} />
+          <NavLink key={item.to} component={Link} to={item.to} label={t(item.label)} active={item.to === active} />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>

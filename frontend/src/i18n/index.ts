@@ -2,7 +2,7 @@
 import i18n from "i18next";
 import { initReactI18next, useTranslation } from "react-i18next";
 
-import { FEATURES } from "../app/features";
+import type { Feature } from "../app/feature";
 import type { Language } from "../lib/format";
 import { en } from "./en";
 import { nl } from "./nl";
@@ -17,14 +17,19 @@ export function initialLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: {
-    en: { translation: { ...en, ...Object.fromEntries(FEATURES.map((f) => [f.key, f.messages.en])) } },
-    nl: { translation: { ...nl, ...Object.fromEntries(FEATURES.map((f) => [f.key, f.messages.nl])) } },
-  },
+  resources: { en: { translation: en }, nl: { translation: nl } },
   lng: initialLanguage(),
   fallbackLng: "en",
   interpolation: { escapeValue: false },
 });
+
+/** Each feature's messages under its key (``app/features`` calls this once it has loaded every feature). */
+export function addFeatureMessages(features: Feature[]): void {
+  for (const feature of features) {
+    i18n.addResourceBundle("en", "translation", { [feature.key]: feature.messages.en }, true, true);
+    i18n.addResourceBundle("nl", "translation", { [feature.key]: feature.messages.nl }, true, true);
+  }
+}
 
 export function setLanguage(language: Language): void {
   localStorage.setItem(STORED, language);

@@ -7,6 +7,7 @@ import type { ReactElement } from "react";
 import { MemoryRouter } from "react-router-dom";
 import { vi } from "vitest";
 
+import "../app/features"; // every feature's messages, as the app has them
 import i18n from "../i18n";
 import type { Language } from "../lib/format";
 

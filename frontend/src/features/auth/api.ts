@@ -37,8 +37,9 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/auth/logout/")),
     onSuccess: () => {
-      client.clear();
+      // nobody is logged in (the app shows the login form), and nothing of the last user stays cached
       client.setQueryData(ME_KEY, null);
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
     },
   });
 }
