@@ -66,7 +66,7 @@ def test_the_director_lands_on_the_dashboard_and_sees_the_revenue(page: Page, sa
 
     expect(page.get_by_role("heading", name="Revenue dashboard")).to_be_visible()
     revenue = page.get_by_test_id("kpi-revenue")
-    expect(revenue.get_by_text("Revenue", exact=True)).to_be_visible()
+    expect(revenue.get_by_text("Revenue, year to date", exact=True)).to_be_visible()
     expect(revenue.get_by_text("€1,100.00", exact=True)).to_be_visible()
     expect(page.get_by_role("banner").get_by_text("Dana Director")).to_be_visible()
     page.mouse.move(0, 0)  # off the chart, whose tooltip follows the pointer
@@ -83,7 +83,7 @@ def test_switching_the_language_to_dutch_formats_the_dashboard_in_dutch(page: Pa
     page.get_by_role("banner").get_by_text("NL", exact=True).click()
 
     expect(page.get_by_role("heading", name="Omzetdashboard")).to_be_visible()
-    expect(revenue.get_by_text("Omzet", exact=True)).to_be_visible()
+    expect(revenue.get_by_text("Omzet dit jaar", exact=True)).to_be_visible()
     expect(revenue.get_by_text("€ 1.100,00", exact=True)).to_be_visible()  # Intl's space after € is a no-break one
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     page.reload()  # the choice is kept in the browser

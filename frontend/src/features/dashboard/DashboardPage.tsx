@@ -28,8 +28,9 @@ export function DashboardPage() {
   const [start, setStart] = useState<string | null>(null);
   const [end, setEnd] = useState<string | null>(null);
   const [pool, setPool] = useState<string | null>(null);
+  // By default the year to date (January up to this month); the API's own default is the last 12 months.
   const query: DashboardQuery = {
-    ...(monthText(start) ? { start: monthText(start) } : {}),
+    start: monthText(start) ?? `${new Date().getFullYear()}-01`,
     ...(monthText(end) ? { end: monthText(end) } : {}),
     ...(pool ? { pool_id: Number(pool) } : {}),
   };
@@ -54,7 +55,14 @@ export function DashboardPage() {
   return (
     <Stack>
       <Group justify="space-between" align="flex-end">
-        <Title order={2}>{t("dashboard.title")}</Title>
+        <Stack gap={0}>
+          <Title order={2}>{t("dashboard.title")}</Title>
+          {dashboard.data && (
+            <Text c="dimmed" size="sm" data-testid="dashboard-period">
+              {formatMonth(dashboard.data.period.start, language)} – {formatMonth(dashboard.data.period.end, language)}
+            </Text>
+          )}
+        </Stack>
         <Group>
           <MonthPickerInput label={t("dashboard.start")} value={start} onChange={setStart} clearable w={150} />
           <MonthPickerInput label={t("dashboard.end")} value={end} onChange={setEnd} clearable w={150} />
@@ -79,7 +87,7 @@ export function DashboardPage() {
               return (
                 <Paper key={kpi.key} withBorder p="md" data-testid={`kpi-${kpi.key}`}>
                   <Text size="xs" c="dimmed">
-                    {t(`dashboard.kpis.${kpi.key}`)}
+                    {kpi.key === "revenue" && !start ? t("dashboard.kpis.revenue_ytd") : t(`dashboard.kpis.${kpi.key}`)}
                   </Text>
                   <Text fw={700} size="lg">
                     {kpi.kind === "money" ? formatMoney(value, language) : formatRatio(value, language)}

@@ -7,6 +7,7 @@ export const en = {
   allPools: "All pools",
   kpis: {
     revenue: "Revenue",
+    revenue_ytd: "Revenue, year to date",
     cost_recovery: "Cost recovery",
     placed_utilisation: "Utilisation (placed)",
     receivables_outstanding: "Outstanding",
@@ -34,6 +35,7 @@ export const nl: typeof en = {
   allPools: "Alle pools",
   kpis: {
     revenue: "Omzet",
+    revenue_ytd: "Omzet dit jaar",
     cost_recovery: "Kostendekking",
     placed_utilisation: "Bezetting (geplaatst)",
     receivables_outstanding: "Openstaand",

@@ -96,6 +96,10 @@ describe("PlacePage", { timeout: 20_000 }, () => {
     expect(within(warning).getByText("Not enough free capacity")).toBeInTheDocument();
     expect(within(warning).getByText("2026-W12: 4.00 h short")).toBeInTheDocument();
     expect(posted(refused).override_reason).toBe("");
+    // the API's "give a reason" answered the request without one: typing a reason does not show it as an error
+    fireEvent.change(within(warning).getByLabelText(/Reason to place anyway/), { target: { value: "Overtime" } });
+    expect(within(warning).queryByText("Give a reason to place anyway.")).not.toBeInTheDocument();
+    fireEvent.change(within(warning).getByLabelText(/Reason to place anyway/), { target: { value: "" } });
 
     // no reason, no override
     fireEvent.click(within(warning).getByRole("button", { name: "Place anyway" }));

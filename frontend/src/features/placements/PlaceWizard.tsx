@@ -258,7 +258,7 @@ export function PlaceWizard({
                     description={t("placements.place.overrideHint")}
                     value={reason}
                     onChange={(event) => setReason(event.currentTarget.value)}
-                    error={missing.override_reason ?? (reason ? fieldError(create.error, "override_reason") : undefined)}
+                    error={missing.override_reason ?? (create.variables?.override_reason ? fieldError(create.error, "override_reason") : undefined)}
                     rows={3}
                   />
                   <Group>
