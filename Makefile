@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo and the default suite run on SQLite; set DATABASE_URL for PostgreSQL.
 
-.PHONY: install demo serve migrate seed frontend frontend-deps frontend-test api-types test lint typecheck schema pytest bench clean
+.PHONY: install demo serve migrate seed frontend frontend-deps frontend-test api-types test lint typecheck schema pytest bench smoke deploy-check clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -71,6 +71,16 @@ pytest: install
 # The build comes before pytest: the browser tests (tests/e2e) drive the built web app in frontend/dist.
 test: lint typecheck schema frontend-test frontend
 	$(MAKE) --no-print-directory pytest
+
+# The production settings pass Django's deployment checklist (dummy secrets; tests/core/test_deploy.py does it too).
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=backend.settings.production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=secondo.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# gunicorn and a Celery worker with the production settings on the local PostgreSQL and Redis: an invoice run
+# through the worker, /healthz, a clean stop (.ci/smoke.py).
+smoke: install
+	$(PY) .ci/smoke.py
 
 # Every bench/bench_*.py; figures only. bench_pdf.py compares with wkhtmltopdf (installed here if possible, else skipped);
 # bench_invoicing.py also runs on PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is a postgres:// URL;

@@ -63,8 +63,18 @@ class InvoiceCounter(models.Model):
         return f"{self.series} {self.year}: {self.last_number}"
 
 
+class InvoiceRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class InvoiceRun(models.Model):
-    """Finance's monthly run: the approved hours up to a month became draft invoices."""
+    """Finance's monthly run: the approved hours up to a month became draft invoices.
+
+    Started from the API it is queued and a worker carries it out (``invoice_run_execute``); the
+    command line and the demo carry it out at once.
+    """
 
     period_start = models.DateField()
     period_end = models.DateField()
@@ -74,6 +84,12 @@ class InvoiceRun(models.Model):
     invoice_count = models.PositiveIntegerField(default=0)
     line_count = models.PositiveIntegerField(default=0)
     timesheet_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=6, choices=InvoiceRunStatus.choices, default=InvoiceRunStatus.QUEUED)
+    # What was asked: finalise the drafts (and e-mail them) once made.
+    finalize = models.BooleanField(default=False)
+    email = models.BooleanField(default=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

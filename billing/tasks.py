@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from billing.payments.stripe_adapter import StripeFailure
 from billing.services import reminders
@@ -52,3 +53,28 @@ def invoice_checkouts_expire_task(self: Any, *, invoice_id: int) -> int:
 def receivables_daily() -> dict[str, int]:
     """Mark overdue invoices and e-mail the payment reminders due today."""
     return reminders.receivables_daily()
+
+
+@shared_task(
+    name="billing.tasks.invoice_run_execute",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=5,
+)
+def invoice_run_execute_task(*, run_id: int) -> dict[str, Any]:
+    """Carry out a queued invoice run. Safe to retry: only a queued run is carried out, under a lock; a lost
+    connection or a deadlock (OperationalError, InterfaceError) rolls the run back and the task is retried."""
+    from billing.services.runs import invoice_run_execute  # runs → invoices → this module
+
+    run = invoice_run_execute(run_id=run_id)
+    result = {"run": run.pk, "status": run.status, "invoices": run.invoice_count}
+    logger.info("Invoice run %s: %s, %s invoices.", run.pk, run.status, run.invoice_count, extra=result)
+    return result
+
+
+@shared_task(name="billing.tasks.invoice_runs_resume")
+def invoice_runs_resume() -> list[int]:
+    """Queue again the runs whose task was lost (still queued after ten minutes)."""
+    from billing.services.runs import invoice_runs_queued_resume
+
+    return invoice_runs_queued_resume()

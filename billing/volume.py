@@ -64,6 +64,7 @@ from billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceRun,
+    InvoiceRunStatus,
     InvoiceStatus,
     LineKind,
     Payment,
@@ -1965,10 +1966,10 @@ def _billing_write(
     loader.write(
         InvoiceRun,
         ["id", "period_start", "period_end", "client", "started_by", "started_at", "invoice_count", "line_count",
-         "timesheet_count"],
+         "timesheet_count", "status", "finalize", "email", "finished_at", "error"],
         (
             (r.id, *(d.isoformat() for d in month_bounds(r.month.year, r.month.month)), None, finance,
-             stamp(r.moment), r.invoices, r.lines, r.sheets)
+             stamp(r.moment), r.invoices, r.lines, r.sheets, InvoiceRunStatus.DONE, True, False, stamp(r.moment), "")
             for r in runs
         ),
     )  # fmt: skip

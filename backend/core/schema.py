@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -60,7 +60,24 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 operation.setdefault("responses", {}).setdefault(
                     code, {"description": ERROR_DESCRIPTIONS[code], "content": ref}
                 )
+            # An error a view documents itself (``OpenApiResponse(description=...)``) has the one error shape too.
+            for code, response in operation.get("responses", {}).items():
+                if code[0] in "45" and "content" not in response:
+                    response["content"] = ref
     return result
+
+
+class PlacementSerializerExtension(OpenApiSerializerExtension):
+    """A secretary gets a placement without its rates (``PlacementPublicSerializer``, same component):
+    ``rates`` and ``current_rate`` are there for every other role, so they are documented but not required."""
+
+    target_class = "secondments.api.serializers.PlacementSerializer"
+    ROLE_DEPENDENT = ("rates", "current_rate")
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["required"] = [name for name in schema.get("required", []) if name not in self.ROLE_DEPENDENT]
+        return schema
 
 
 class SingleObjectListSchema(AutoSchema):

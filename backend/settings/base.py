@@ -5,6 +5,7 @@ settings module imports from this one and changes what differs.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -40,7 +41,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id, and the request's own line times it all.
+    "backend.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "backend.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +107,27 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "backend.accounts.lockout.lockout_response"
 
 CSRF_FAILURE_VIEW = "backend.core.errors.csrf_failure"
+# Only this site's scripts run; styles may be inline (the component library sets CSS variables and the pay page
+# has its own <style>); images may be data: URLs (the PDF preview, the logo); the pay page's form goes on to
+# Stripe Checkout. The browser tests run with it, so a page that breaks it fails there.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self' https://checkout.stripe.com",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -121,7 +146,7 @@ FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -172,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "PlacementStatusEnum": "secondments.models.PlacementStatus.choices",
         "InvoiceKindEnum": "billing.models.InvoiceKind.choices",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus.choices",
+        "InvoiceRunStatusEnum": "billing.models.InvoiceRunStatus.choices",
         "LineKindEnum": "billing.models.LineKind.choices",
         "VatTreatmentEnum": "secondments.models.VatTreatment.choices",
     },
@@ -191,6 +217,12 @@ CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_BROKER_URL = _broker or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Every task is safe to repeat: a task is acknowledged when done, so a worker that dies mid-task leaves it
+# to another; one task at a time per worker process (the runs and PDF batches are long).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "timesheets-deemed-approval": {"task": "secondments.tasks.timesheets_deem_approved", "schedule": 3600.0},
     "timesheets-reminders": {
@@ -199,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Marks overdue invoices and e-mails payment reminders (after the due date, every 14 days, at most 3).
     "receivables-daily": {"task": "billing.tasks.receivables_daily", "schedule": crontab(hour=7, minute=30)},
+    # Invoice runs whose task was lost (a broker or worker restart) are queued again.
+    "invoice-runs-resume": {"task": "billing.tasks.invoice_runs_resume", "schedule": 600.0},
 }
 
 # E-mail from EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...).
@@ -229,10 +263,24 @@ SECRETARIAT = {
     "logo": env.str("SECRETARIAT_LOGO", default=""),
 }
 
-LOGGING = {
+# Logs go to the console (stderr), one line per record: JSON in production (LOG_FORMAT=json), text elsewhere.
+# Every record carries the request id (backend.core.observability).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "backend.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "backend.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Celery logs every task it ran at INFO; eager tasks in the demo would fill the console.
     "loggers": {
@@ -240,6 +288,10 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         # The SDK logs every request at INFO.
         "stripe": {"level": "WARNING"},
+        # One line per request (method, path, status, duration): in production; runserver prints its own.
+        "secondo.request": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
+        # Django's own 4xx/5xx request lines repeat the line above.
+        "django.request": {"level": "ERROR"},
     },
 }
 

@@ -23,7 +23,7 @@ from backend.core.models import AuditEvent
 from backend.core.periods import month_bounds
 from backend.core.services import audit_event, audit_record
 from billing.calc import default_vat_rate, line_amount, totals_of
-from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceStatus, LineKind
+from billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceRun, InvoiceRunStatus, InvoiceStatus, LineKind
 from billing.services.invoices import invoice_kind_for, invoices_finalize, invoices_totals_refresh
 from secondments.models import Client, PlacementRate, TimeEntry, Timesheet, TimesheetStatus
 from secondments.selectors.rates import Entry, RatePart, rate_parts
@@ -119,38 +119,118 @@ def _drafts_for(*, clients: list[Client], run: InvoiceRun) -> tuple[dict[int, In
     return existing, new
 
 
-@transaction.atomic
-def invoice_run_start(
-    *, actor: User, year: int, month: int, client: Client | None = None, finalize: bool = False, email: bool = True
+def _run_create(
+    *, actor: User, year: int, month: int, client: Client | None, finalize: bool, email: bool
 ) -> InvoiceRun:
-    """Turn the approved hours up to the end of ``year``-``month`` into draft invoices, one per client.
-
-    With ``finalize`` the drafts the run filled are finalised in the same transaction (all or none).
-    """
     start, end = month_bounds(year, month)
     if start > timezone.localdate():
         raise ApplicationError(
             "That month has not begun yet.", fields={"period": ["Choose this month or an earlier one."]}
         )
-    run = InvoiceRun.objects.create(period_start=start, period_end=end, client=client, started_by=actor)
-    sheets, entries = _billable(end=end, client=client)
+    return InvoiceRun.objects.create(
+        period_start=start, period_end=end, client=client, started_by=actor, finalize=finalize, email=email
+    )
+
+
+def _run_carry_out(*, run: InvoiceRun) -> None:
+    """Bill the run's hours (the caller holds the transaction): drafts, audit, finalisation if asked; then done."""
+    actor = run.started_by
+    sheets, entries = _billable(end=run.period_end, client=run.client)
     drafts = _lines_make(run=run, sheets=sheets, entries=entries, actor=actor) if sheets else []
     audit_record(
         actor=actor,
         action="invoice_run.start",
         obj=run,
         after={
-            "period": f"{start:%Y-%m}",
-            "client": client.pk if client else None,
+            "period": f"{run.period_start:%Y-%m}",
+            "client": run.client_id,
             "invoices": run.invoice_count,
             "lines": run.line_count,
             "timesheets": run.timesheet_count,
-            "finalize": finalize,
+            "finalize": run.finalize,
         },
     )
-    if finalize and drafts:
-        invoices_finalize(invoices=drafts, actor=actor, email=email)
+    if run.finalize and drafts:
+        invoices_finalize(invoices=drafts, actor=actor, email=run.email)
+    run.status, run.finished_at = InvoiceRunStatus.DONE, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+
+
+@transaction.atomic
+def invoice_run_start(
+    *, actor: User, year: int, month: int, client: Client | None = None, finalize: bool = False, email: bool = True
+) -> InvoiceRun:
+    """Turn the approved hours up to the end of ``year``-``month`` into draft invoices, one per client, now
+    (the command line, the demo). A failure leaves nothing behind.
+
+    With ``finalize`` the drafts the run filled are finalised in the same transaction (all or none).
+    """
+    run = _run_create(actor=actor, year=year, month=month, client=client, finalize=finalize, email=email)
+    _run_carry_out(run=run)
     return run
+
+
+def invoice_run_enqueue(
+    *, actor: User, year: int, month: int, client: Client | None = None, finalize: bool = False, email: bool = True
+) -> InvoiceRun:
+    """Queue a run (the API): it is recorded at once and a worker carries it out after the commit
+    (``billing.tasks.invoice_run_execute``); with no broker configured that happens before this returns."""
+    from billing.tasks import invoice_run_execute_task  # the tasks import the services
+
+    with transaction.atomic():
+        run = _run_create(actor=actor, year=year, month=month, client=client, finalize=finalize, email=email)
+        audit_record(
+            actor=actor,
+            action="invoice_run.queue",
+            obj=run,
+            after={"period": f"{run.period_start:%Y-%m}", "client": run.client_id, "finalize": finalize},
+        )
+        run_id = run.pk
+        transaction.on_commit(lambda: invoice_run_execute_task.delay(run_id=run_id))
+    return run
+
+
+def invoice_run_execute(*, run_id: int) -> InvoiceRun:
+    """Carry out a queued run; safe to repeat (a retry, a second delivery of the task, the resume job): the
+    run is locked and only a queued run is carried out. A business error (hours without a rate) marks the run
+    failed with its message, and nothing of it is kept."""
+    try:
+        with transaction.atomic():
+            run = (
+                InvoiceRun.objects.select_for_update(of=("self",)).select_related("client", "started_by").get(pk=run_id)
+            )
+            if run.status == InvoiceRunStatus.QUEUED:
+                _run_carry_out(run=run)
+            return run
+    except ApplicationError as exc:
+        with transaction.atomic():
+            run = InvoiceRun.objects.select_for_update(of=("self",)).select_related("started_by").get(pk=run_id)
+            if run.status != InvoiceRunStatus.QUEUED:
+                return run
+            run.status, run.finished_at, run.error = InvoiceRunStatus.FAILED, timezone.now(), exc.message
+            run.save(update_fields=["status", "finished_at", "error"])
+            audit_record(
+                actor=run.started_by,
+                action="invoice_run.fail",
+                obj=run,
+                after={"error": exc.message, "fields": exc.fields},
+            )
+            return run
+
+
+def invoice_runs_queued_resume(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> list[int]:
+    """Queue again the runs still queued after ``older_than`` (their task was lost with a broker or a worker);
+    repeating a run's task is harmless. Returns their ids."""
+    from billing.tasks import invoice_run_execute_task
+
+    stale = list(
+        InvoiceRun.objects.filter(status=InvoiceRunStatus.QUEUED, started_at__lt=timezone.now() - older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for run_id in stale:
+        invoice_run_execute_task.delay(run_id=run_id)
+    return stale
 
 
 def _lines_make(

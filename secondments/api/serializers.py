@@ -177,6 +177,8 @@ class PlacementPublicSerializer(serializers.ModelSerializer[Placement]):
 
 
 class PlacementSerializer(PlacementPublicSerializer):
+    """A placement with its bill rates; a secretary gets it without ``rates`` and ``current_rate``."""
+
     rates = PlacementRateSerializer(many=True, read_only=True)
     current_rate = serializers.SerializerMethodField()
 

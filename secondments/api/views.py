@@ -172,7 +172,7 @@ class SecretaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         return self._render(self._reload(secretary))
 
     @extend_schema(parameters=[s.CapacityQuerySerializer], responses=s.WeekCapacitySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def capacity(self, request: Request, pk: str | None = None) -> Response:
         """Free hours per ISO week: contract - base workload - leave - placements."""
         secretary = self.get_object()

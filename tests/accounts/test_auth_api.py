@@ -19,6 +19,7 @@ from backend.accounts.services import user_update
 from backend.core.models import AuditEvent
 from tests.conftest import World
 from tests.factories import PASSWORD, SecretaryFactory, UserFactory
+from tests.openapi import documented_responses
 
 pytestmark = pytest.mark.django_db
 
@@ -320,6 +321,18 @@ def test_login_without_csrf_token_is_refused(world: World) -> None:
     }
     assert session_user_id(client) is None
     assert AuditEvent.objects.count() == events
+
+
+def test_the_login_documents_its_csrf_refusal_and_lockout_in_the_error_shape() -> None:
+    """Found by schemathesis: the login's 403 (no CSRF token) and 429 (locked out) were not in the schema."""
+    error = {"$ref": "#/components/schemas/Error"}
+    login_responses = documented_responses(LOGIN, "post")
+    token_responses = documented_responses(TOKEN, "post")
+    assert set(login_responses) == {"200", "400", "403", "429"}
+    assert set(token_responses) == {"200", "400", "429"}  # no session, so no CSRF check
+    for code in ("403", "429"):
+        assert login_responses[code]["content"]["application/json"]["schema"] == error
+    assert token_responses["429"]["content"]["application/json"]["schema"] == error
 
 
 def test_a_session_post_without_csrf_token_is_refused(world: World) -> None:

@@ -103,7 +103,12 @@ def test_the_docs_are_swagger_served_from_our_own_static_files() -> None:
     assert "<title>Secondo API</title>" in html
     assert f'src="{SWAGGER}swagger-ui-bundle.js"' in html
     assert f'href="{SWAGGER}swagger-ui.css"' in html
-    assert '"/api/schema/"' in html
+    # No inline script (the Content-Security-Policy allows none): the set-up script is a file of its own.
+    assert "<script>" not in html
+    assert '<script src="/api/docs/?script="></script>' in html
+    script = APIClient().get("/api/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert '"/api/schema/"' in script.content.decode()
     for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "https://"):
         assert cdn not in html, cdn
     for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):

@@ -93,9 +93,14 @@ def browser(e2e_chromium: str) -> Iterator[Browser]:
             launched.close()
 
 
+def _csp_violation(text: str, errors: list[str]) -> None:
+    if "Content Security Policy" in text:
+        errors.append(text)
+
+
 def _page(browser: Browser, base_url: str, viewport: dict[str, int], **options: Any) -> Iterator[Page]:
     """A page in a fresh context (no cookies, no localStorage) on the live server, in British English; fails
-    the test when the page throws an uncaught error."""
+    the test when the page throws an uncaught error or breaks the Content-Security-Policy."""
     context = browser.new_context(
         base_url=base_url, viewport=viewport, locale="en-GB", timezone_id="Europe/Amsterdam", **options
     )
@@ -103,6 +108,8 @@ def _page(browser: Browser, base_url: str, viewport: dict[str, int], **options: 
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(error.stack or str(error)))
+    # A script or style the Content-Security-Policy blocks is a broken page too.
+    page.on("console", lambda message: _csp_violation(message.text, errors))
     yield page
     context.close()
     if errors:  # pytest.fail, not assert: an xfail(raises=AssertionError) must not swallow it

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
@@ -30,6 +30,9 @@ from backend.accounts.services import user_create, user_login_audit, user_update
 from backend.core.api import request_user
 from backend.core.errors import error_body
 from backend.core.permissions import PublicPermission
+
+LOCKED_OUT = OpenApiResponse(description="Too many failed logins for this account from this address (django-axes).")
+CSRF_REFUSED = OpenApiResponse(description="CSRF check failed: fetch `auth/csrf/` first and send its token.")
 
 
 def _authenticate(request: Request) -> tuple[User | None, Response | None]:
@@ -66,7 +69,10 @@ class LoginView(APIView):
     permission_classes = [PublicPermission]
     authentication_classes: list[Any] = []
 
-    @extend_schema(request=LoginInputSerializer, responses=MeSerializer)
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={200: MeSerializer, 403: CSRF_REFUSED, 429: LOCKED_OUT},
+    )
     def post(self, request: Request) -> Response:
         user, refusal = _authenticate(request)
         if refusal is not None:
@@ -102,7 +108,7 @@ class TokenView(APIView):
     permission_classes = [PublicPermission]
     authentication_classes: list[Any] = []
 
-    @extend_schema(request=LoginInputSerializer, responses=TokenSerializer)
+    @extend_schema(request=LoginInputSerializer, responses={200: TokenSerializer, 429: LOCKED_OUT})
     def post(self, request: Request) -> Response:
         user, refusal = _authenticate(request)
         if refusal is not None:

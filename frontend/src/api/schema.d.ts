@@ -260,7 +260,13 @@ export interface paths {
         /** @description Monthly invoice runs: approved hours up to a month become one draft per client. */
         get: operations["v1_invoice_runs_list"];
         put?: never;
-        /** @description Start a run for ``period`` (``2026-10``), optionally for one client; ``finalize`` finalises the drafts. */
+        /**
+         * @description Start a run for ``period`` (``2026-10``), optionally for one client; ``finalize`` finalises the drafts.
+         *
+         *     A worker carries the run out: the answer is 202 with ``status`` ``queued`` (read the run until it is
+         *     ``done`` or ``failed``, with ``error`` saying why). Without a task queue (the demo) the run is carried out
+         *     before the answer: 201 with ``status`` ``done`` or ``failed``.
+         */
         post: operations["v1_invoice_runs_create"];
         delete?: never;
         options?: never;
@@ -1414,6 +1420,11 @@ export interface components {
             readonly started_by: string;
             /** Format: date-time */
             readonly started_at: string;
+            status?: components["schemas"]["InvoiceRunStatusEnum"];
+            finalize?: boolean;
+            /** Format: date-time */
+            finished_at?: string | null;
+            error?: string;
             /** Format: int64 */
             invoice_count?: number;
             /** Format: int64 */
@@ -1432,6 +1443,13 @@ export interface components {
             /** @default false */
             finalize: boolean;
         };
+        /**
+         * @description * `queued` - Queued
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        InvoiceRunStatusEnum: "queued" | "done" | "failed";
         /**
          * @description * `draft` - Draft
          *     * `finalised` - Finalised
@@ -1709,21 +1727,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["User"][];
         };
-        PaginatedWeekCapacityList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["WeekCapacity"][];
-        };
         /**
          * @description Parses a request body. Unknown fields are refused, so a typo or a field
          *     the caller may not set never passes silently.
@@ -1880,7 +1883,7 @@ export interface components {
         PaymentReverseInputRequest: {
             reason: string;
         };
-        /** @description What a secretary sees of a placement: no rates. */
+        /** @description A placement with its bill rates; a secretary gets it without ``rates`` and ``current_rate``. */
         Placement: {
             readonly id: number;
             readonly secretary: components["schemas"]["PlacementSecretary"];
@@ -1896,9 +1899,9 @@ export interface components {
             notes?: string;
             /** Format: date-time */
             readonly created_at: string;
-            readonly rates: components["schemas"]["PlacementRate"][];
+            readonly rates?: components["schemas"]["PlacementRate"][];
             /** Format: decimal */
-            readonly current_rate: string | null;
+            readonly current_rate?: string | null;
         };
         /**
          * @description Parses a request body. Unknown fields are refused, so a typo or a field
@@ -2468,6 +2471,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description CSRF check failed: fetch `auth/csrf/` first and send its token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed logins for this account from this address (django-axes). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     v1_auth_logout_create: {
@@ -2559,6 +2580,15 @@ export interface operations {
             };
             /** @description Bad input: a message per field; nothing was written. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed logins for this account from this address (django-axes). */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3070,6 +3100,14 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceRun"];
                 };
             };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceRun"];
+                };
+            };
             /** @description Bad input: a message per field; nothing was written. */
             400: {
                 headers: {
@@ -3570,12 +3608,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
             };
             /** @description Bad input: a message per field; nothing was written. */
             400: {
@@ -5307,16 +5346,6 @@ export interface operations {
     v1_secretaries_capacity_list: {
         parameters: {
             query?: {
-                active?: boolean;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                pool?: number;
-                /** @description Name or e-mail contains */
-                q?: string;
                 start?: string;
                 weeks?: number;
             };
@@ -5334,7 +5363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedWeekCapacityList"];
+                    "application/json": components["schemas"]["WeekCapacity"][];
                 };
             };
             /** @description Bad input: a message per field; nothing was written. */
@@ -5457,6 +5486,15 @@ export interface operations {
             };
             /** @description Not logged in, or the role does not allow this action. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stripe is off (no secret key or no webhook secret). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from rest_framework.test import APIClient
 
 from backend.core.models import AuditEvent
@@ -39,6 +40,15 @@ def _post(client: APIClient, path: str, body: Any = None) -> Any:
 def _ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.content
     return response.json() if status != 204 else None
+
+
+def _run(client: APIClient, body: dict[str, Any]) -> Any:
+    """Start a run as a worker carries it out: the API answers 202 (queued), the task runs after the commit,
+    and the run read back is done."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        queued = _ok(_post(client, RUNS, body), 202)
+    assert (queued["status"], queued["finished_at"], queued["invoice_ids"]) == ("queued", None, [])
+    return _ok(client.get(f"{RUNS}{queued['id']}/"))
 
 
 def _new_events(after: int) -> list[tuple[str, str]]:
@@ -95,7 +105,7 @@ def test_a_run_bills_the_month_and_finance_finalises_the_drafts(
     finance = api("finance")
     before = _last_event()
 
-    run = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)
+    run = _run(finance, {"period": "2026-05"})
 
     acme, globex, department = run["invoice_ids"]
     assert run == {
@@ -106,12 +116,17 @@ def test_a_run_bills_the_month_and_finance_finalises_the_drafts(
         "client_id": None,
         "started_by": "finance@example.org",
         "started_at": "2026-06-15T10:00:00+02:00",
+        "status": "done",
+        "finalize": False,
+        "finished_at": "2026-06-15T10:00:00+02:00",
+        "error": "",
         "invoice_count": 3,
         "line_count": 3,
         "timesheet_count": 3,
         "invoice_ids": [acme, globex, department],
     }
     assert _new_events(before) == [
+        ("invoice_run.queue", "billing.invoicerun"),
         ("invoice.create", "billing.invoice"),
         ("invoice.create", "billing.invoice"),
         ("invoice.create", "billing.invoice"),
@@ -243,7 +258,7 @@ def test_a_run_bills_the_month_and_finance_finalises_the_drafts(
         assert hashlib.sha256(content).hexdigest() == invoice.pdf_sha256
 
     # A second run for the month finds nothing left to bill.
-    again = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)
+    again = _run(finance, {"period": "2026-05"})
     assert (again["invoice_count"], again["line_count"], again["timesheet_count"], again["invoice_ids"]) == (
         0,
         0,
@@ -258,7 +273,7 @@ def test_a_run_for_one_client_that_finalises_numbers_its_invoice_at_once(world: 
     other = approved_sheet(world.other_placement, MAY, world.other_approver)
     finance = api("finance")
 
-    run = _ok(_post(finance, RUNS, {"period": "2026-05", "client_id": world.client.pk, "finalize": True}), 201)
+    run = _run(finance, {"period": "2026-05", "client_id": world.client.pk, "finalize": True})
 
     assert (run["client_id"], run["invoice_count"], run["line_count"], run["timesheet_count"]) == (
         world.client.pk,
@@ -287,7 +302,7 @@ def test_an_approver_downloads_the_pdf_of_their_clients_invoice(
 ) -> None:
     approved_sheet(world.placement, MAY, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05"})["invoice_ids"]
     with django_capture_on_commit_callbacks(execute=after_commit):
         _ok(_post(finance, _invoice(pk, "finalize/")))
     assert bool(Invoice.objects.get(pk=pk).pdf_sha256) is after_commit
@@ -315,7 +330,7 @@ def test_the_pdf_of_another_clients_invoice_or_of_a_draft_is_not_served(world: W
     approved_sheet(world.placement, MAY, world.approver)
     approved_sheet(world.other_placement, MAY, world.other_approver)
     finance = api("finance")
-    mine, others = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"]
+    mine, others = _run(finance, {"period": "2026-05"})["invoice_ids"]
     _ok(_post(finance, _invoice(mine, "finalize/")))
     approver = api("client_approver")
 
@@ -348,7 +363,7 @@ def test_the_pdf_of_another_clients_invoice_or_of_a_draft_is_not_served(world: W
 def test_a_full_credit_note_releasing_the_hours_lets_the_next_run_bill_them_again(world: World, api: Any) -> None:
     sheet = approved_sheet(world.placement, MAY, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05"})["invoice_ids"]
     _ok(
         _post(finance, _invoice(pk, "lines/"), {"description": "Minutes course", "quantity": "2", "unit_price": "150"}),
         201,
@@ -412,7 +427,7 @@ def test_a_full_credit_note_releasing_the_hours_lets_the_next_run_bill_them_agai
     )
 
     # The next run bills the released hours anew, on a new draft that takes the next number.
-    rerun = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)
+    rerun = _run(finance, {"period": "2026-05"})
     assert (rerun["invoice_count"], rerun["line_count"], rerun["timesheet_count"]) == (1, 1, 1)
     [new_pk] = rerun["invoice_ids"]
     assert new_pk not in (pk, note["id"])
@@ -427,7 +442,7 @@ def test_a_full_credit_note_releasing_the_hours_lets_the_next_run_bill_them_agai
 def test_partial_credit_notes_credit_what_remains(world: World, api: Any) -> None:
     sheet = approved_sheet(world.placement, MAY, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05", "finalize": True}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05", "finalize": True})["invoice_ids"]
     [line] = _ok(finance.get(_invoice(pk)))["lines"]
     part = {"reason": "Five hours were booked twice.", "lines": [{"line_id": line["id"], "quantity": "5"}]}
 
@@ -454,7 +469,7 @@ def test_removing_hours_from_a_draft_or_deleting_it_gives_the_hours_back(world: 
     may = approved_sheet(world.placement, MAY, world.approver)
     april = approved_sheet(world.placement, APRIL, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05"})["invoice_ids"]
     april_line, may_line = _ok(finance.get(_invoice(pk)))["lines"]
     assert (april_line["timesheet_id"], may_line["timesheet_id"]) == (april.pk, may.pk)
 
@@ -475,7 +490,7 @@ def test_removing_hours_from_a_draft_or_deleting_it_gives_the_hours_back(world: 
 def test_a_finalised_invoice_cannot_be_deleted_or_changed(world: World, api: Any) -> None:
     approved_sheet(world.placement, MAY, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05", "finalize": True}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05", "finalize": True})["invoice_ids"]
     [line] = _ok(finance.get(_invoice(pk)))["lines"]
     refusal = {
         "message": "Invoice 2026-00001 is finalised: it cannot be {}. Correct it with a credit note.",
@@ -507,7 +522,7 @@ def books(world: World, api: Any) -> dict[str, Any]:
     approved_sheet(world.placement, MAY, world.approver)
     approved_sheet(world.other_placement, MAY, world.other_approver)
     finance = api("finance")
-    may_run = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)
+    may_run = _run(finance, {"period": "2026-05"})
     acme, globex = may_run["invoice_ids"]
     invoice = _ok(_post(finance, _invoice(acme, "finalize/")))
     note = _ok(
@@ -520,7 +535,7 @@ def books(world: World, api: Any) -> dict[str, Any]:
     )
     manual = _ok(_post(finance, INVOICES, {"client_id": world.client.pk, "notes": "Sponsorship"}), 201)
     approved_sheet(internal_placement, JUNE, internal_approver)
-    june_run = _ok(_post(finance, RUNS, {"period": "2026-06", "client_id": internal.pk, "finalize": True}), 201)
+    june_run = _run(finance, {"period": "2026-06", "client_id": internal.pk, "finalize": True})
     [statement] = june_run["invoice_ids"]
     numbers = dict(Invoice.objects.values_list("pk", "number"))
     assert (numbers[acme], numbers[note["id"]], numbers[statement]) == ("2026-00001", "CN-2026-00001", "IR-2026-00001")
@@ -607,6 +622,43 @@ def test_the_invoice_list_filters(world: World, api: Any, books: dict[str, Any])
     }
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_task_queue_the_run_is_carried_out_before_the_answer(world: World, api: Any) -> None:
+    """The demo has no broker: the task runs eagerly at the commit, so the answer is the finished run (201)."""
+    approved_sheet(world.placement, MAY, world.approver)
+
+    run = _ok(_post(api("finance"), RUNS, {"period": "2026-05"}), 201)
+
+    assert (run["status"], run["finished_at"], run["error"], run["invoice_count"], run["timesheet_count"]) == (
+        "done",
+        "2026-06-15T10:00:00+02:00",
+        "",
+        1,
+        1,
+    )
+    assert run["invoice_ids"] == [Invoice.objects.get().pk]
+
+
+def test_a_run_that_fails_in_the_worker_is_read_back_failed_with_its_reason(world: World, api: Any) -> None:
+    """Hours without a rate: the run is recorded as failed, with the reason, and bills nothing."""
+    sheet = approved_sheet(world.placement, MAY, world.approver)
+    world.placement.rates.update(valid_from=datetime.date(2026, 5, 6))
+    finance = api("finance")
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        queued = _ok(_post(finance, RUNS, {"period": "2026-05"}), 202)
+    run = _ok(finance.get(f"{RUNS}{queued['id']}/"))
+
+    assert (run["status"], run["finished_at"], run["invoice_ids"], run["invoice_count"]) == (
+        "failed",
+        "2026-06-15T10:00:00+02:00",
+        [],
+        0,
+    )
+    assert run["error"] == f"Timesheet {sheet.pk} has hours before its placement has a rate."
+    assert (Invoice.objects.count(), _status(sheet)) == (0, TimesheetStatus.APPROVED)
+
+
 def test_the_run_list_and_detail(world: World, api: Any, books: dict[str, Any]) -> None:
     finance = api("finance")
 
@@ -629,13 +681,13 @@ def test_a_later_run_appends_its_lines_after_the_drafts_last_line(world: World, 
     may = approved_sheet(world.placement, MAY, world.approver)
     april = approved_sheet(world.placement, APRIL, world.approver)
     finance = api("finance")
-    [pk] = _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"]
+    [pk] = _run(finance, {"period": "2026-05"})["invoice_ids"]
     _ok(_post(finance, _invoice(pk, "lines/"), {"description": "Course", "quantity": "1", "unit_price": "500"}), 201)
     april_line = _ok(finance.get(_invoice(pk)))["lines"][0]
     assert april_line["timesheet_id"] == april.pk
     _ok(finance.delete(_invoice(pk, f"lines/{april_line['id']}/")))  # April's hours are approved again
 
-    assert _ok(_post(finance, RUNS, {"period": "2026-05"}), 201)["invoice_ids"] == [pk]  # the same draft
+    assert _run(finance, {"period": "2026-05"})["invoice_ids"] == [pk]  # the same draft
 
     lines = _ok(finance.get(_invoice(pk)))["lines"]
     assert [(line["position"], line["timesheet_id"]) for line in lines] == [(2, may.pk), (3, None), (4, april.pk)]

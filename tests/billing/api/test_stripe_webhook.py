@@ -14,6 +14,7 @@ from billing.models import CheckoutSession, Invoice, Payment, PaymentStatus, Rec
 from tests.billing.conftest import finalised
 from tests.billing.stripe_fakes import FakeStripe, charge_object, event_body, paid_session, signed
 from tests.conftest import World
+from tests.openapi import documented_responses
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,13 @@ def test_while_stripe_is_off_the_endpoint_is_404_and_stores_nothing(
     assert response.json() == {"message": "Stripe is off.", "extra": {"fields": {}}}
     assert stored_state() == before
     assert StripeEvent.objects.count() == 0
+
+
+def test_the_404_while_stripe_is_off_is_documented_in_the_error_shape() -> None:
+    """Found by schemathesis: the webhook's 404 was not in the schema."""
+    responses = documented_responses(URL, "post")
+    assert set(responses) == {"200", "400", "403", "404"}
+    assert responses["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])

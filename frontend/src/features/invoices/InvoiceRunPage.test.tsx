@@ -2,6 +2,7 @@ import { configure, fireEvent, screen, waitFor, within } from "@testing-library/
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { mockApi, renderApp } from "../../test/render";
+import { runPolling } from "./api";
 import { invoice, line, page, run } from "./fixtures";
 import { InvoiceRunPage, lastMonth } from "./InvoiceRunPage";
 
@@ -20,6 +21,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  runPolling.intervalMs = 1000;
 });
 
 const acme = invoice({ id: 11, total: "1234.50", net_total: "1020.25", vat_total: "214.25" });
@@ -73,6 +75,46 @@ describe("InvoiceRunPage", { timeout: 20_000 }, () => {
     expect(acmeRow.getByText("€214.25")).toBeInTheDocument();
     expect(acmeRow.getByText("€1,234.50")).toBeInTheDocument();
     expect(within(screen.getByTestId("draft-12")).getByText("2")).toBeInTheDocument();
+  });
+
+  it("waits for a queued run until a worker has carried it out", async () => {
+    runPolling.intervalMs = 0;
+    const routes: Record<string, unknown> = {
+      [DRAFTS]: page([]),
+      "POST /api/v1/invoice-runs/": [202, run({ status: "queued", finished_at: null, invoice_count: 0, invoice_ids: [] })],
+      "GET /api/v1/invoice-runs/9/": run({ status: "queued", finished_at: null, invoice_count: 0, invoice_ids: [] }),
+    };
+    const calls = mockApi(routes);
+    await renderApp(<InvoiceRunPage />);
+    fireEvent.click(await screen.findByRole("button", { name: "Start run" }));
+
+    await waitFor(() => expect(calls.filter((call) => call.url === "/api/v1/invoice-runs/9/").length).toBeGreaterThan(1));
+    expect(screen.getByText(/Making drafts for Mar 2026 from the approved hours/)).toBeInTheDocument();
+    routes[DRAFTS] = page([acme, globex]);
+    routes["GET /api/v1/invoice-runs/9/"] = run({ period: "2026-03" });
+
+    expect(await screen.findByText(/Run for Mar 2026: 2 draft\(s\) with 5 new line\(s\) from 4 timesheet\(s\)/)).toBeInTheDocument();
+    expect(await screen.findByText("Globex N.V.")).toBeInTheDocument();
+    expect(calls.filter((call) => call.method === "POST")).toHaveLength(1);
+  });
+
+  it("shows why a run failed in the worker", async () => {
+    runPolling.intervalMs = 0;
+    mockApi({
+      [DRAFTS]: page([]),
+      "POST /api/v1/invoice-runs/": [202, run({ status: "queued", finished_at: null, invoice_count: 0, invoice_ids: [] })],
+      "GET /api/v1/invoice-runs/9/": run({
+        status: "failed",
+        invoice_count: 0,
+        invoice_ids: [],
+        error: "Timesheet 31 has hours before its placement has a rate.",
+      }),
+    });
+    await renderApp(<InvoiceRunPage />);
+    fireEvent.click(await screen.findByRole("button", { name: "Start run" }));
+
+    expect(await screen.findByText("Timesheet 31 has hours before its placement has a rate.")).toBeInTheDocument();
+    expect(screen.queryByText(/Run for Mar 2026/)).not.toBeInTheDocument();
   });
 
   it("shows a refused month next to the month picker", async () => {

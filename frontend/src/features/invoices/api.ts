@@ -2,7 +2,7 @@
 // Every amount goes out and comes back as a decimal string; the server computes every total.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, unwrap, type Schemas } from "../../api/client";
+import { api, ApiFailure, unwrap, type Schemas } from "../../api/client";
 
 export type Invoice = Schemas["Invoice"];
 export type InvoiceLine = Schemas["InvoiceLine"];
@@ -64,12 +64,29 @@ function useInvalidate() {
   return () => client.invalidateQueries({ queryKey: INVOICES });
 }
 
+/** How long to wait between reads of a queued run (tests set 0). */
+export const runPolling = { intervalMs: 1000 };
+
+/** A queued run (202) is read back until a worker has carried it out; a failed run is an error with its reason. */
+export async function runFinished(run: InvoiceRun): Promise<InvoiceRun> {
+  let current = run;
+  while (current.status === "queued") {
+    await new Promise((resolve) => setTimeout(resolve, runPolling.intervalMs));
+    current = await unwrap(api.GET("/api/v1/invoice-runs/{id}/", { params: { path: { id: current.id } } }));
+  }
+  if (current.status === "failed") {
+    throw new ApiFailure(200, { message: current.error });
+  }
+  return current;
+}
+
 /** A run for a month (2026-03): approved hours up to its end become drafts, one per client. */
 export function useStartRun() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: (period: string) => unwrap(api.POST("/api/v1/invoice-runs/", { body: { period, finalize: false } })),
-    onSuccess: invalidate,
+    mutationFn: async (period: string) =>
+      runFinished(await unwrap(api.POST("/api/v1/invoice-runs/", { body: { period, finalize: false } }))),
+    onSettled: invalidate,
   });
 }
 
