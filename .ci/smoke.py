@@ -126,19 +126,15 @@ def main() -> int:
         print(f"== smoke: gunicorn (2 workers) on {base} and a Celery worker")
         gunicorn_log = (logs / "gunicorn.log").open("wb")
         processes["gunicorn"] = subprocess.Popen(
-            [
-                str(VENV / "gunicorn"),
-                "backend.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--preload",
-                "--graceful-timeout",
-                "10",
-            ],
+            # The image's configuration (preloaded app, access log off), on a free local port.
+            [str(VENV / "gunicorn"), "-c", "docker/gunicorn.conf.py", "backend.wsgi:application"],
             cwd=ROOT,
-            env=env,
+            env={
+                **env,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": "2",
+                "GUNICORN_CONTROL_SOCKET": str(logs / "gunicorn.ctl"),
+            },
             stdout=gunicorn_log,
             stderr=subprocess.STDOUT,
         )
@@ -220,10 +216,13 @@ def main() -> int:
         wait_for("the worker's JSON log line with the request id", worker_logged, 30)
         print("  the worker's JSON log names the task with the request's id")
 
-        code, health, _ = call(base, "GET", "/healthz")
+        code, health, headers = call(base, "GET", "/healthz")
         if (code, health) != (200, {"status": "ok", "database": "ok"}):
             raise SmokeFailure(f"/healthz: {code} {health}")
-        print("  /healthz: 200 ok")
+        for header in ("Content-Security-Policy", "X-Request-ID", "X-Content-Type-Options"):
+            if not headers.get(header):
+                raise SmokeFailure(f"/healthz answered without {header}: {headers}")
+        print("  /healthz: 200 ok, with Content-Security-Policy, X-Request-ID and X-Content-Type-Options")
 
         stop("gunicorn", processes.pop("gunicorn"))
         stop("worker", processes.pop("worker"), timeout=60)

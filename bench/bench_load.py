@@ -157,6 +157,9 @@ def main() -> int:
                 _line(result)
         return report(results, args)
     finally:
+        # A second Ctrl-C (or a SIGTERM after the first) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if gunicorn is not None:
             stop(gunicorn)
         from django.db import connections

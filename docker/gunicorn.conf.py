@@ -24,7 +24,8 @@ preload_app = True
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a tmpfs, not a shared temp dir
 
 # gunicornc's control socket: somewhere the app's user may write (the default, $HOME/.gunicorn, is /app: read-only).
-control_socket = "/tmp/gunicorn.ctl"  # noqa: S108 - a socket with mode 0600, owned by the app's user
+# GUNICORN_CONTROL_SOCKET: another place (the CI smoke test runs gunicorn beside others on one machine).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "/tmp/gunicorn.ctl")  # noqa: S108 - mode 0600, the app's user
 
 # FORWARDED_ALLOW_IPS: front ends whose X-Forwarded-Proto gunicorn believes for wsgi.url_scheme. Inside the
 # container the reverse proxy's address is not known in advance; Django decides https itself from the header

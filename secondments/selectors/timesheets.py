@@ -92,6 +92,16 @@ def timesheet_rows(sheets: QuerySet[Timesheet]) -> QuerySet[Timesheet]:
     )
 
 
+def _inbox_pending(user: User) -> QuerySet[Timesheet]:
+    """The submitted sheets of the approver's clients, never their own hours."""
+    placements = Placement.objects.filter(client__approvers=user).exclude(secretary__user=user)
+    pending = Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED, placement__in=placements.values("pk"))
+    condition = _visible(user)
+    if condition is not None and not user.has_role(Role.CLIENT_APPROVER):  # then only what they may see
+        pending = pending.filter(pk__in=Timesheet.objects.filter(condition).values("pk"))
+    return pending
+
+
 def approval_inbox(*, user: User) -> QuerySet[Timesheet]:
     """Submitted sheets awaiting this approver, oldest period first, never their own hours.
 
@@ -99,12 +109,7 @@ def approval_inbox(*, user: User) -> QuerySet[Timesheet]:
     is always theirs to see, so an approver's rows need no visibility subquery; their placements are a
     subquery, not joins; the rows as ``timesheet_rows`` reads them.
     """
-    placements = Placement.objects.filter(client__approvers=user).exclude(secretary__user=user)
-    pending = Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED, placement__in=placements.values("pk"))
-    condition = _visible(user)
-    if condition is not None and not user.has_role(Role.CLIENT_APPROVER):  # then only what they may see
-        pending = pending.filter(pk__in=Timesheet.objects.filter(condition).values("pk"))
-    return timesheet_rows(pending).order_by("period_start", "id")
+    return timesheet_rows(_inbox_pending(user)).order_by("period_start", "id")
 
 
 def approval_inbox_rows(*, user: User) -> "QuerySet[Timesheet, dict[str, Any]]":
@@ -113,12 +118,7 @@ def approval_inbox_rows(*, user: User) -> "QuerySet[Timesheet, dict[str, Any]]":
     submitted, approved and rejected as subqueries per row of the page, not joins (joined, PostgreSQL
     took 10 ms to plan the page and joined every submitted sheet before it cut the approver's out).
     Cut a page from it, then ``approval_inbox_entries`` for that page's entries."""
-    placements = Placement.objects.filter(client__approvers=user).exclude(secretary__user=user)
-    pending = Timesheet.objects.filter(status=TimesheetStatus.SUBMITTED, placement__in=placements.values("pk"))
-    condition = _visible(user)
-    if condition is not None and not user.has_role(Role.CLIENT_APPROVER):  # then only what they may see
-        pending = pending.filter(pk__in=Timesheet.objects.filter(condition).values("pk"))
-    return pending.order_by("period_start", "id").annotate(**_inbox_annotations()).values(*INBOX_COLUMNS)
+    return _inbox_pending(user).order_by("period_start", "id").annotate(**_inbox_annotations()).values(*INBOX_COLUMNS)
 
 
 @functools.cache

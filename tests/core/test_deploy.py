@@ -21,6 +21,7 @@ BASE_ENV = {
 def _env(**changes: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENTRY_", "AWS_", "FILE_STORAGE", "LOG_"))}
     env.pop("DEBUG", None)
+    env.pop("CELERY_BROKER_URL", None)
     env.update(BASE_ENV)
     for key, value in changes.items():
         if value is None:
@@ -57,6 +58,7 @@ print(json.dumps({
     "sentry": s.SENTRY_ENABLED, "sentry_active": sentry_sdk.get_client().is_active(),
     "sentry_environment": sentry_sdk.get_client().options.get("environment"),
     "sentry_pii": sentry_sdk.get_client().options.get("send_default_pii"),
+    "eager": s.CELERY_TASK_ALWAYS_EAGER, "broker": s.CELERY_BROKER_URL,
 }))
 """
 
@@ -110,6 +112,14 @@ def test_secure_cookies_hsts_csp_no_debug_json_logs_local_files_and_no_sentry_by
         "INFO",
     )
     assert (read["sentry"], read["sentry_active"]) == (False, False)
+    # No broker: tasks run eagerly, in the process, after the commit.
+    assert (read["eager"], read["broker"]) == (True, "memory://localhost/")
+
+
+def test_with_a_broker_tasks_go_to_the_workers() -> None:
+    read = _settings(CELERY_BROKER_URL="redis://redis:6379/0")
+
+    assert (read["eager"], read["broker"]) == (False, "redis://redis:6379/0")
 
 
 def test_pdfs_go_to_an_s3_compatible_bucket_when_the_environment_says_so() -> None:
