@@ -10,24 +10,10 @@ from backend.core.api import InputSerializer, PrimaryKeyField
 from secondments.models import TimeEntry, Timesheet, TimesheetStatus
 
 
-class TimeEntryListSerializer(serializers.ListSerializer):
-    """A sheet's entries, rendered as ``TimeEntrySerializer`` renders each, without its per-field
-    machinery: an approver's inbox page holds hundreds (the load benchmark, ``bench/bench_load.py``)."""
-
-    def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        entries = data.all() if hasattr(data, "all") else data
-        hours = self.child.fields["hours"].to_representation  # type: ignore[union-attr]
-        return [
-            {"id": e.pk, "date": e.date.isoformat(), "hours": hours(e.hours), "description": e.description}
-            for e in entries
-        ]
-
-
 class TimeEntrySerializer(serializers.ModelSerializer[TimeEntry]):
     class Meta:
         model = TimeEntry
         fields = ["id", "date", "hours", "description"]
-        list_serializer_class = TimeEntryListSerializer
 
 
 class SheetSecretarySerializer(serializers.Serializer):
@@ -75,32 +61,6 @@ class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
             "entries",
         ]
 
-    def to_representation(self, sheet: Timesheet) -> dict[str, Any]:
-        """What the declared fields render, written out: the generic loop over them cost about as much as
-        the rest of an inbox request together. ``tests/secondments`` hold the two to the same output."""
-        f = self.fields
-        submitted_by, approved_by, rejected_by = sheet.submitted_by, sheet.approved_by, sheet.rejected_by
-        return {
-            "id": sheet.pk,
-            "placement_id": sheet.placement_id,
-            "secretary": self.get_secretary(sheet),
-            "client": self.get_client(sheet),
-            "period_start": sheet.period_start.isoformat(),
-            "period_end": sheet.period_end.isoformat(),
-            "status": _render(f["status"], sheet.status),
-            "total_hours": _render(f["total_hours"], sheet.total_hours),  # type: ignore[attr-defined]
-            "submitted_at": _render(f["submitted_at"], sheet.submitted_at),
-            "submitted_by": None if submitted_by is None else submitted_by.email,
-            "approved_at": _render(f["approved_at"], sheet.approved_at),
-            "approved_by": None if approved_by is None else approved_by.email,
-            "approval_kind": _render(f["approval_kind"], sheet.approval_kind),
-            "approval_hash": sheet.approval_hash,
-            "rejected_at": _render(f["rejected_at"], sheet.rejected_at),
-            "rejected_by": None if rejected_by is None else rejected_by.email,
-            "rejection_reason": sheet.rejection_reason,
-            "entries": f["entries"].to_representation(sheet.entries),
-        }
-
     @extend_schema_field(SheetSecretarySerializer)
     def get_secretary(self, sheet: Timesheet) -> dict[str, Any]:
         s = sheet.placement.secretary
@@ -110,12 +70,6 @@ class TimesheetSerializer(serializers.ModelSerializer[Timesheet]):
     def get_client(self, sheet: Timesheet) -> dict[str, Any]:
         c = sheet.placement.client
         return {"id": c.pk, "legal_name": c.legal_name}
-
-
-def _render(field: serializers.Field, value: Any) -> Any:
-    """``value`` as ``field`` renders it (datetimes in the current time zone, decimals as strings); None as
-    None, as the generic loop has it."""
-    return None if value is None else field.to_representation(value)
 
 
 # How TimesheetSerializer's fields render a datetime, for rows that are not model instances (the inbox).
