@@ -13,7 +13,10 @@ default 25; the bench reads the first, as the web app does), the five months bef
 this month's are open. The other clients approve weekly, two approvers each; their last weeks'
 sheets are submitted: enough that every approve POST of the run approves a different, real pending
 sheet (``--sheets``; the bench says so if they ran out). The inbox's client is never approved in the
-run, so the inbox holds the same 60 sheets throughout.
+run, so the inbox holds the same 60 sheets throughout: after its first request each worker answers the
+inbox from the answer it kept (``secondments/api/inbox.py``), checking the inbox's version per request.
+``inbox_cold`` measures the other case, a read after a change: each request carries a query parameter of
+its own (ignored by the API), so no answer is ever kept for it and every request renders the inbox.
 
 The server: gunicorn, 2 sync workers, ``--preload`` (``backend/wsgi.py``: ``process_tune``, the heap
 frozen before the fork), no access log, ``bench/settings_load.py`` (the local settings, DEBUG off,
@@ -96,7 +99,9 @@ def main() -> int:
         "--sheets", type=int, default=0, help="pending sheets for approve (default: enough for the duration)"
     )
     parser.add_argument(
-        "--scenarios", default="bare,inbox,approve", help="which to run, in order (default bare,inbox,approve)"
+        "--scenarios",
+        default="bare,inbox,inbox_cold,approve",
+        help="which to run, in order (default bare,inbox,inbox_cold,approve)",
     )
     parser.add_argument("--modes", default="max,paced", help="which load models (default max,paced)")
     parser.add_argument("--keep", action="store_true", help="leave the server running until Ctrl-C (to profile)")
@@ -642,6 +647,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     labels = {
         "inbox": "inbox GET",
+        "inbox_cold": "inbox GET, never kept",
         "approve": "approve POST",
         "bare": "bare JSON view",
     }

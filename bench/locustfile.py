@@ -2,7 +2,9 @@
 
 Configured by the environment, as the bench sets it:
 
-- ``LOAD_SCENARIO``: ``inbox`` (GET /api/v1/approval-inbox/ as the benchmark approver), ``approve``
+- ``LOAD_SCENARIO``: ``inbox`` (GET /api/v1/approval-inbox/ as the benchmark approver), ``inbox_cold``
+  (the same, each request with a query parameter of its own, which the API ignores: a URL the server
+  never answered before, so never an answer it kept, secondments/api/inbox.py), ``approve``
   (POST /api/v1/timesheets/<id>/approve/, each request a different pending sheet, as one of its client's
   approvers, read from ``LOAD_PENDING``: a file of ``<token> <sheet id>`` lines) or ``bare``
   (GET /bench/ping/, a bare Django JSON view);
@@ -30,7 +32,7 @@ WARMUP = float(os.environ.get("LOAD_WARMUP", "5"))
 RESULT = os.environ.get("LOAD_RESULT", "")
 TOKEN = os.environ.get("LOAD_TOKEN", "")
 
-_state: dict[str, Any] = {"measured_from": None, "all": 0, "all_failed": 0, "exhausted": 0}
+_state: dict[str, Any] = {"measured_from": None, "all": 0, "all_failed": 0, "exhausted": 0, "cold": 0}
 
 
 def _pending() -> Iterator[tuple[str, int]]:
@@ -99,7 +101,10 @@ class LoadUser(FastHttpUser):
     @task
     def one(self) -> None:
         if SCENARIO == "inbox":
-            self._inbox()
+            self._inbox("/api/v1/approval-inbox/")
+        elif SCENARIO == "inbox_cold":
+            _state["cold"] += 1
+            self._inbox(f"/api/v1/approval-inbox/?cold={os.getpid()}-{_state['cold']}")
         elif SCENARIO == "approve":
             self._approve()
         else:
@@ -110,8 +115,8 @@ class LoadUser(FastHttpUser):
             if r.status_code != 200 or r.content != b'{"ok": true}':
                 r.failure(f"{r.status_code}: {(r.content or b'')[:200]!r}")
 
-    def _inbox(self) -> None:
-        with self.client.get("/api/v1/approval-inbox/", headers=self.headers, name="inbox", catch_response=True) as r:
+    def _inbox(self, path: str) -> None:
+        with self.client.get(path, headers=self.headers, name=SCENARIO, catch_response=True) as r:
             body = r.content or b""
             if r.status_code != 200 or not body.startswith(b'{"count":') or b'"results":[]' in body:
                 r.failure(f"{r.status_code}: {body[:200]!r}")

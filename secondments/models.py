@@ -330,3 +330,17 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.hours} h"
+
+
+class InboxChange(models.Model):
+    """A committed change to what the approval inboxes of a client show (``secondments/inbox_changes.py``).
+
+    Written only by PostgreSQL triggers, in the writer's own transaction, whoever writes (a service, the
+    admin, a bulk update, psql); never by the app. The sum of ``n`` of a client's rows only grows, so it
+    versions the client's inboxes; ``inbox_changes_compact`` folds a client's rows into one, sum kept."""
+
+    client_id = models.BigIntegerField(db_index=True)  # no foreign key: a change outlives its client
+    n = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"client {self.client_id}: {self.n}"

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from secondments.services.inbox_changes import inbox_changes_compact as compact
 from secondments.services.reminders import timesheet_reminders_send as send_reminders
 from secondments.services.timesheets import timesheets_deem_approved as deem_approved
 
@@ -16,3 +17,8 @@ def timesheets_deem_approved() -> int:
 def timesheet_reminders_send() -> dict[str, int]:
     count = send_reminders(today=timezone.localdate())
     return {"secretaries": count.secretaries, "approvers": count.approvers}
+
+
+@shared_task(name="secondments.tasks.inbox_changes_compact")
+def inbox_changes_compact() -> int:
+    return compact()

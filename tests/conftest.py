@@ -33,6 +33,16 @@ def _pinned_clock(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_inbox_answers() -> Any:
+    """Every test starts with no approval inbox answer kept in this process (secondments/api/inbox.py)."""
+    from secondments.api.inbox import inbox_answers_clear
+
+    inbox_answers_clear()
+    yield
+    inbox_answers_clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_stripe_network() -> Any:
     """Stripe is never reached from the tests: a test that turns it on without ``fake_stripe`` fails."""
     with transport_use(NoNetwork()):
@@ -142,12 +152,14 @@ def api(world: World) -> Any:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres`` need real row locks: skip them, saying why, on SQLite."""
+    """Tests marked ``postgres`` need real row locks or row versions (``xmin``): skip them, saying why, on SQLite."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...); SQLite has no row locks")
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL (set DATABASE_URL=postgres://...); SQLite has no row locks or row versions"
+    )
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)

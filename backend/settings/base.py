@@ -80,6 +80,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Let psycopg prepare the few statements that ask for it (backend/core/db.py); Django's own queries
+    # never are. DATABASE_PREPARED_STATEMENTS=false behind a connection pooler in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -154,7 +160,7 @@ STORAGES: dict[str, dict[str, Any]] = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "backend.accounts.authentication.TokenAuthentication",
     ],
     # Deny by default: every view states who may do what.
     "DEFAULT_PERMISSION_CLASSES": ["backend.core.permissions.RolePermission"],
@@ -233,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
     "receivables-daily": {"task": "billing.tasks.receivables_daily", "schedule": crontab(hour=7, minute=30)},
     # Invoice runs whose task was lost (a broker or worker restart) are queued again.
     "invoice-runs-resume": {"task": "billing.tasks.invoice_runs_resume", "schedule": 600.0},
+    # Folds the approval inboxes' change records, each client's into one (secondments/inbox_changes.py).
+    "inbox-changes-compact": {"task": "secondments.tasks.inbox_changes_compact", "schedule": 600.0},
 }
 
 # E-mail from EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...).

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
+from backend.core.db import prepared_cursor
 from backend.core.periods import IsoWeek, approval_period_bounds, iter_days
 from secondments.models import (
     EDITABLE_TIMESHEET_STATUSES,
@@ -188,6 +190,36 @@ def approval_inbox_entries(*, sheet_ids: list[int]) -> dict[int, list[tuple[int,
     for sheet_id, pk, date, hours, description in rows:
         entries[sheet_id].append((pk, date, hours, description))
     return entries
+
+
+@dataclass(frozen=True)
+class InboxVersion:
+    """The version of an approver's inbox: per client of theirs (by id), the changes recorded to what
+    its inboxes show (``InboxChange``)."""
+
+    clients: tuple[tuple[int, int], ...]
+
+
+def approval_inbox_version(*, user: User) -> InboxVersion | None:
+    """The version of an approver's inbox, in one short prepared statement (``prepared_cursor``); None
+    off PostgreSQL or for a user who is no approver: their inbox is read as it is, every time.
+
+    Every committed change to what the inbox shows adds to its client's changes (database triggers,
+    ``secondments/inbox_changes.py``), and a client gained or lost changes the clients: while the version
+    is the same, so is the inbox. (It can change while the inbox does not: an entry of a sheet not yet
+    handed in, say. Then the inbox is only read once more.)"""
+    if connection.vendor != "postgresql" or not user.has_role(Role.CLIENT_APPROVER):
+        return None
+    with prepared_cursor() as cursor:
+        cursor.execute(_INBOX_VERSION_SQL, {"user": user.pk})
+        return InboxVersion(clients=tuple((client, int(n)) for client, n in cursor.fetchall()))
+
+
+_INBOX_VERSION_SQL = (
+    "SELECT ca.client_id, COALESCE((SELECT sum(ic.n) FROM secondments_inboxchange ic "
+    "WHERE ic.client_id = ca.client_id), 0) FROM secondments_client_approvers ca "
+    "WHERE ca.user_id = %(user)s::bigint ORDER BY ca.client_id"
+)
 
 
 # What TimesheetSerializer reads of a sheet and of its placement's secretary and client.

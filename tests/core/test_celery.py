@@ -14,6 +14,7 @@ def test_every_scheduled_task_is_a_registered_task() -> None:
         "billing.tasks.invoice_runs_resume",
         "secondments.tasks.timesheets_deem_approved",
         "secondments.tasks.timesheet_reminders_send",
+        "secondments.tasks.inbox_changes_compact",
     }
     assert scheduled <= set(app.tasks)
 
@@ -28,6 +29,7 @@ def test_the_background_tasks_are_registered_under_their_names() -> None:
         "billing.tasks.invoices_checkout_open",
         "billing.tasks.invoices_deliver",
         "billing.tasks.receivables_daily",
+        "secondments.tasks.inbox_changes_compact",
         "secondments.tasks.timesheet_reminders_send",
         "secondments.tasks.timesheets_deem_approved",
     }
