@@ -59,6 +59,7 @@ print(json.dumps({
     "sentry_environment": sentry_sdk.get_client().options.get("environment"),
     "sentry_pii": sentry_sdk.get_client().options.get("send_default_pii"),
     "eager": s.CELERY_TASK_ALWAYS_EAGER, "broker": s.CELERY_BROKER_URL,
+    "db_options": s.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -120,6 +121,15 @@ def test_with_a_broker_tasks_go_to_the_workers() -> None:
     read = _settings(CELERY_BROKER_URL="redis://redis:6379/0")
 
     assert (read["eager"], read["broker"]) == (False, "redis://redis:6379/0")
+
+
+def test_postgresql_prepares_the_statements_that_ask_for_it_unless_told_not_to() -> None:
+    """backend/core/db.py: psycopg's prepare_threshold; false behind a pooler in transaction mode."""
+    postgres = "postgres://secondo:secret@db.example.org:5432/secondo"
+
+    assert _settings(DATABASE_URL=postgres)["db_options"] == {"prepare_threshold": 5}
+    assert _settings(DATABASE_URL=postgres, DATABASE_PREPARED_STATEMENTS="false")["db_options"] == {}
+    assert _settings()["db_options"] == {}  # SQLite
 
 
 def test_pdfs_go_to_an_s3_compatible_bucket_when_the_environment_says_so() -> None:
