@@ -206,8 +206,8 @@ def approval_inbox_version(*, user: User) -> InboxVersion | None:
 
     Every committed change to what the inbox shows adds to its client's changes (database triggers,
     ``secondments/inbox_changes.py``), and a client gained or lost changes the clients: while the version
-    is the same, so is the inbox. (It can change while the inbox does not: an entry of a sheet not yet
-    handed in, say. Then the inbox is only read once more.)"""
+    is the same, so is the inbox. (It can change while the inbox does not: a placement's hours a week, say.
+    Then the inbox is only read once more.)"""
     if connection.vendor != "postgresql" or not user.has_role(Role.CLIENT_APPROVER):
         return None
     with prepared_cursor() as cursor:
